@@ -1,0 +1,51 @@
+# Two commands for a newcomer: `make run` (set up and serve the demo) and `make test`.
+# Only python3 (3.11+) and make are needed; everything else goes into .venv.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+export DJANGO_SETTINGS_MODULE ?= shop.settings.dev
+
+.PHONY: run test install lock migrate messages static seed lint ci clean
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall only when the dependency list or the pins change.
+$(VENV)/.installed: pyproject.toml requirements/constraints.txt | $(VENV)/bin/python
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c requirements/constraints.txt -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+
+messages: install
+	$(PY) manage.py compilemessages --ignore=.venv -v0
+
+migrate: install
+	mkdir -p var
+	$(PY) manage.py migrate --noinput -v0
+
+static: install
+	$(PY) manage.py collectstatic --noinput -v0
+
+seed: migrate
+	$(PY) manage.py seed_demo --if-empty
+
+run: install messages migrate static seed
+	$(PY) manage.py rundemo --port $(PORT)
+
+test: install messages
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+# Regenerate the exact pins after changing pyproject.toml.
+lock: $(VENV)/bin/python
+	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PY) -m pip freeze --exclude-editable > requirements/constraints.txt
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,20 @@
+"""Test settings: fast hashing, in-memory email, media in a temporary folder."""
+
+import tempfile
+
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = False
+SECRET_KEY = "test-only-key"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MEDIA_ROOT = tempfile.mkdtemp(prefix="shop-test-media-")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+DEMO_PASSWORD = env("DEMO_PASSWORD", default="test-demo-password")
+DEMO_DATA_ALLOWED = True
+WHITENOISE_USE_FINDERS = True

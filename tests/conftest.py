@@ -1,0 +1,27 @@
+"""Shared fixtures: the demo data is built once per test session and rolled back per test."""
+
+import pytest
+from django.core.management import call_command
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        call_command("seed_demo", verbosity=0, stdout=open("/dev/null", "w"))
+
+
+@pytest.fixture
+def vi(settings):
+    """Activate Vietnamese for code that formats outside a request."""
+    from django.utils import translation
+
+    with translation.override("vi"):
+        yield
+
+
+@pytest.fixture
+def en():
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
