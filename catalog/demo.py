@@ -243,6 +243,10 @@ def seed_catalogue(log) -> dict:
     product_class, _ = ProductClass.objects.get_or_create(
         slug="hat-dieu", defaults={"name": "Hạt điều", "requires_shipping": True, "track_stock": True}
     )
+    # Shipping weight in kilograms; Oscar's weight-based shipping reads the "weight" attribute.
+    product_class.attributes.get_or_create(
+        code="weight", defaults={"name": "Khối lượng vận chuyển (kg)", "type": "float", "required": False}
+    )
     for item in PRODUCTS:
         product, _ = Product.objects.update_or_create(
             upc=item.sku,
@@ -262,6 +266,8 @@ def seed_catalogue(log) -> dict:
             },
         )
         ProductCategory.objects.get_or_create(product=product, category=categories[item.category])
+        product.attr.weight = item.weight_g / 1000
+        product.attr.save()
         StockRecord.objects.update_or_create(
             product=product,
             partner=partners[item.partner],
