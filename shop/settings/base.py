@@ -187,7 +187,8 @@ LOGIN_REDIRECT_URL = "/"
 # Vietnamese is the default and has no URL prefix; English lives under /en/.
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Our strings first; then our Vietnamese for the Oscar strings Oscar's own catalogue leaves empty.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "shop" / "oscar_locale"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
