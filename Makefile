@@ -21,7 +21,7 @@ $(VENV)/.installed: pyproject.toml requirements/constraints.txt | $(VENV)/bin/py
 install: $(VENV)/.installed
 
 messages: install
-	$(PY) manage.py compilemessages --ignore=.venv -v0
+	$(PY) manage.py compile_translations -v0
 
 migrate: install
 	mkdir -p var
