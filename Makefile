@@ -5,7 +5,6 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
-export DJANGO_SETTINGS_MODULE ?= shop.settings.dev
 
 .PHONY: run test install lock migrate messages static seed lint ci clean
 
@@ -37,7 +36,7 @@ run: install messages migrate static seed
 	$(PY) manage.py rundemo --port $(PORT)
 
 test: install messages
-	$(PY) -m pytest $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=shop.settings.test $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -1,21 +1,24 @@
 """Catalogue browsing straight from the database: filters, facet counts, sorting, pages.
 
 A plain listing makes a fixed number of queries whatever the catalogue size: one count, one
-page of products with their stock record price annotated, and one prefetch each for images
-and stock records. No search engine round trip.
+page of products with their lowest stock record price annotated, one prefetch each for images
+and stock records, and one grouped query per facet. No search engine round trip.
+
+The same functions serve Wagtail's collection pages (a saved set of filters) and the product
+blocks in pages (`products_for_cards`).
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django import forms
-from django.db.models import Count, Min, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 from oscar.core.loading import get_model
 
 Product = get_model("catalogue", "Product")
+Category = get_model("catalogue", "Category")
 Partner = get_model("partner", "Partner")
 StockRecord = get_model("partner", "StockRecord")
-ProductImage = get_model("catalogue", "ProductImage")
 
 SORTS = {
     "relevance": ("-priority", "-date_created", "id"),
@@ -24,25 +27,33 @@ SORTS = {
     "price-desc": ("-card_price", "id"),
     "title": ("title", "id"),
 }
+SORT_CHOICES = [
+    ("relevance", _("Nổi bật")),
+    ("newest", _("Mới nhất")),
+    ("price-asc", _("Giá tăng dần")),
+    ("price-desc", _("Giá giảm dần")),
+    ("title", _("Tên A–Z")),
+]
+OCOP_STAR_CHOICES = [(3, _("Từ 3 sao")), (4, _("Từ 4 sao")), (5, _("5 sao"))]
+
+
+def traceability_ready() -> bool:
+    """True once the traceability models (certifications, OCOP ratings) are in the catalogue."""
+    return hasattr(Product, "certifications") and hasattr(Product, "ocop_ratings")
 
 
 class BrowseForm(forms.Form):
     """The filters a shopper can set; every field is optional and validated."""
 
+    category = forms.SlugField(required=False, label=_("Danh mục"))
     cooperative = forms.SlugField(required=False, label=_("Hợp tác xã"))
+    certification = forms.SlugField(required=False, label=_("Chứng nhận"))
+    ocop = forms.TypedChoiceField(
+        required=False, coerce=int, empty_value=None, choices=[("", "")] + OCOP_STAR_CHOICES, label=_("Hạng OCOP")
+    )
     min_price = forms.IntegerField(required=False, min_value=0, label=_("Giá từ (₫)"))
     max_price = forms.IntegerField(required=False, min_value=0, label=_("Giá đến (₫)"))
-    sort = forms.ChoiceField(
-        required=False,
-        label=_("Sắp xếp"),
-        choices=[
-            ("relevance", _("Nổi bật")),
-            ("newest", _("Mới nhất")),
-            ("price-asc", _("Giá tăng dần")),
-            ("price-desc", _("Giá giảm dần")),
-            ("title", _("Tên A–Z")),
-        ],
-    )
+    sort = forms.ChoiceField(required=False, label=_("Sắp xếp"), choices=SORT_CHOICES)
 
     def clean(self):
         data = super().clean()
@@ -60,36 +71,63 @@ class Facet:
     selected: bool = False
 
 
-@dataclass
-class Browse:
-    products: object
-    facets: dict = field(default_factory=dict)
-
-
-def browsable_products(categories=None):
-    """Public parent/standalone products with their lowest price annotated for cards and sorting."""
-    price = (
+def _lowest_price():
+    return (
         StockRecord.objects.filter(Q(product=OuterRef("pk")) | Q(product__parent=OuterRef("pk")))
         .order_by("price")
         .values("price")[:1]
     )
-    qs = Product.objects.browsable().annotate(card_price=Subquery(price))
+
+
+def browsable_products(categories=None):
+    """Public parent/standalone products with their lowest price annotated for cards and sorting."""
+    qs = Product.objects.browsable().annotate(card_price=Subquery(_lowest_price()))
     if categories is not None:
-        qs = qs.filter(categories__in=categories).distinct()
+        qs = qs.filter(pk__in=Product.objects.filter(categories__in=categories).values("pk"))
     return qs
 
 
+def _category_subtree(slug):
+    category = Category.objects.filter(slug=slug).first()
+    if category is None:
+        return Category.objects.none()
+    return category.get_descendants_and_self()
+
+
 def apply_filters(qs, data):
+    """Narrow `qs` by the cleaned BrowseForm data (missing or empty keys are ignored)."""
+    if data.get("category"):
+        qs = qs.filter(pk__in=Product.objects.filter(categories__in=_category_subtree(data["category"])).values("pk"))
     if data.get("cooperative"):
         qs = qs.filter(
-            Q(stockrecords__partner__code=data["cooperative"])
-            | Q(children__stockrecords__partner__code=data["cooperative"])
-        ).distinct()
+            pk__in=Product.objects.filter(
+                Q(stockrecords__partner__code=data["cooperative"])
+                | Q(children__stockrecords__partner__code=data["cooperative"])
+            ).values("pk")
+        )
+    if traceability_ready():
+        qs = _apply_traceability_filters(qs, data)
     if data.get("min_price") is not None:
         qs = qs.filter(card_price__gte=data["min_price"])
     if data.get("max_price") is not None:
         qs = qs.filter(card_price__lte=data["max_price"])
     return qs
+
+
+def _apply_traceability_filters(qs, data):
+    if data.get("certification"):
+        qs = qs.filter(pk__in=_products_with_certification(data["certification"]))
+    if data.get("ocop"):
+        qs = qs.filter(pk__in=_products_with_ocop(data["ocop"]))
+    return qs
+
+
+def _products_with_certification(scheme):
+    return Product.objects.filter(certifications__scheme=scheme).values("pk")
+
+
+def _products_with_ocop(stars):
+    return Product.objects.filter(ocop_ratings__stars__gte=stars).values("pk")
 
 
 def cooperative_facets(qs, selected):
@@ -103,10 +141,97 @@ def cooperative_facets(qs, selected):
     return [Facet(code, name, n, code == selected) for code, name, n in rows]
 
 
+def category_facets(qs, selected):
+    """Counts per top-level category (products in a subcategory count for its root), one query."""
+    roots = list(Category.objects.filter(depth=1, is_public=True).order_by("path").values_list("path", "slug", "name"))
+    rows = (
+        Product.categories.through.objects.filter(product__in=qs.values("pk"))
+        .values_list("category__path", "product_id")
+        .distinct()
+    )
+    counts = {}
+    steplen = Category.steplen
+    for path, product_id in rows:
+        counts.setdefault(path[:steplen], set()).add(product_id)
+    return [
+        Facet(slug, name, len(counts.get(path, ())), slug == selected) for path, slug, name in roots if counts.get(path)
+    ]
+
+
+def certification_facets(qs, selected):
+    """Counts per certification scheme, one grouped query (empty until traceability lands)."""
+    if not traceability_ready():
+        return []
+    Certification = Product.certifications.field.related_model
+    labels = dict(Certification._meta.get_field("scheme").choices or [])
+    rows = (
+        Certification.objects.filter(products__in=qs.values("pk"))
+        .values("scheme")
+        .annotate(n=Count("products", distinct=True))
+        .order_by("scheme")
+    )
+    return [Facet(r["scheme"], str(labels.get(r["scheme"], r["scheme"])), r["n"], r["scheme"] == selected) for r in rows]
+
+
+def ocop_facets(qs, selected):
+    """Counts of products rated at least 3, 4 and 5 stars, in one query (empty until traceability)."""
+    if not traceability_ready():
+        return []
+    OcopRating = Product.ocop_ratings.rel.related_model
+    best = {}
+    for product_id, stars in OcopRating.objects.filter(product__in=qs.values("pk")).values_list("product_id", "stars"):
+        best[product_id] = max(stars, best.get(product_id, 0))
+    facets = []
+    for stars, label in OCOP_STAR_CHOICES:
+        n = sum(1 for s in best.values() if s >= stars)
+        if n:
+            facets.append(Facet(str(stars), str(label), n, selected == stars))
+    return facets
+
+
 def for_cards(qs):
     """What a product card needs, fetched in bulk (no query per product in the template)."""
     return qs.prefetch_related("images", "stockrecords__partner")
 
 
-def price_bounds(qs):
-    return qs.aggregate(low=Min("card_price"))
+def products_for_cards(ids) -> dict:
+    """{pk: product} for the given ids, ready for cards: price annotated, images and stock prefetched.
+
+    Children are left out; a product that is no longer public stays in the dict (editors keep
+    their choice) and the card template hides it.
+    """
+    ids = [int(i) for i in ids if i]
+    if not ids:
+        return {}
+    qs = Product.objects.filter(pk__in=ids).annotate(card_price=Subquery(_lowest_price()))
+    return {p.pk: p for p in for_cards(qs)}
+
+
+def sample_product_ids(n=4) -> list[int]:
+    """A few public product ids, for block previews in the admin."""
+    return list(Product.objects.browsable().order_by("pk").values_list("pk", flat=True)[:n])
+
+
+def listing(base, data, page_number, per_page):
+    """The page of products and the facets for `data`, over the `base` queryset.
+
+    Each facet is counted over the other filters, so choosing a cooperative still shows how many
+    products the other cooperative has. Raises EmptyPage/PageNotAnInteger like Paginator.
+    """
+    from django.core.paginator import Paginator
+
+    filtered = apply_filters(base, data)
+    ordering = SORTS.get(data.get("sort") or "relevance")
+    paginator = Paginator(for_cards(filtered.order_by(*ordering)), per_page)
+    page = paginator.page(page_number or 1)
+
+    def without(key):
+        return apply_filters(base, {**data, key: None})
+
+    facets = {
+        "category": category_facets(without("category"), data.get("category")),
+        "cooperative": cooperative_facets(without("cooperative"), data.get("cooperative")),
+        "certification": certification_facets(without("certification"), data.get("certification")),
+        "ocop": ocop_facets(without("ocop"), data.get("ocop")),
+    }
+    return page, paginator, facets

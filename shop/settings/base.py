@@ -108,7 +108,9 @@ WAGTAIL_APPS = [
     "wagtail.images",
     "wagtail.search",
     "wagtail.admin",
-    "wagtail.locales",
+    # Translation workflow (Vietnamese source, English synced); replaces wagtail.locales.
+    "wagtail_localize",
+    "wagtail_localize.locales",
     "wagtail",
     "modelcluster",
     "taggit",
@@ -139,6 +141,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Serves cached pages to cookie-less visitors; invalidated on publish and price/stock changes.
+    "cms.cache.AnonymousPageCacheMiddleware",
     "oscar.apps.basket.middleware.BasketMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
