@@ -37,9 +37,25 @@ SORT_CHOICES = [
 OCOP_STAR_CHOICES = [(3, _("Từ 3 sao")), (4, _("Từ 4 sao")), (5, _("5 sao"))]
 
 
-def traceability_ready() -> bool:
-    """True once the traceability models (certifications, OCOP ratings) are in the catalogue."""
-    return hasattr(Product, "certifications") and hasattr(Product, "ocop_ratings")
+def in_force(prefix="", day=None):
+    """Q for certificates in force on `day` (valid or expiring), the same rule as Certification.status().
+
+    Status is derived in Python there; filtering needs it as a query, so the rule is mirrored here.
+    """
+    from django.utils import timezone
+
+    day = day or timezone.localdate()
+    p = prefix
+    return (
+        (Q(**{f"{p}withdrawn_on__isnull": True}) | Q(**{f"{p}withdrawn_on__gt": day}))
+        & (
+            Q(**{f"{p}suspended_from__isnull": True})
+            | Q(**{f"{p}suspended_from__gt": day})
+            | Q(**{f"{p}suspended_until__lt": day})
+        )
+        & (Q(**{f"{p}valid_from__isnull": True}) | Q(**{f"{p}valid_from__lte": day}))
+        & (Q(**{f"{p}expires_on__isnull": True}) | Q(**{f"{p}expires_on__gte": day}))
+    )
 
 
 class BrowseForm(forms.Form):
@@ -105,8 +121,10 @@ def apply_filters(qs, data):
                 | Q(children__stockrecords__partner__code=data["cooperative"])
             ).values("pk")
         )
-    if traceability_ready():
-        qs = _apply_traceability_filters(qs, data)
+    if data.get("certification"):
+        qs = qs.filter(pk__in=_products_with_certification(data["certification"]))
+    if data.get("ocop"):
+        qs = qs.filter(pk__in=_products_with_ocop(data["ocop"]))
     if data.get("min_price") is not None:
         qs = qs.filter(card_price__gte=data["min_price"])
     if data.get("max_price") is not None:
@@ -114,20 +132,34 @@ def apply_filters(qs, data):
     return qs
 
 
-def _apply_traceability_filters(qs, data):
-    if data.get("certification"):
-        qs = qs.filter(pk__in=_products_with_certification(data["certification"]))
-    if data.get("ocop"):
-        qs = qs.filter(pk__in=_products_with_ocop(data["ocop"]))
-    return qs
+def _certification_model():
+    return Product.certifications.field.related_model
 
 
-def _products_with_certification(scheme):
-    return Product.objects.filter(certifications__scheme=scheme).values("pk")
+def _organic_kinds():
+    return [k for k in _certification_model().Kind.values if k.startswith("organic")]
+
+
+def _kinds(value):
+    """A shopper's certification choice: "organic" stands for every organic standard."""
+    return _organic_kinds() if value == "organic" else [value]
+
+
+def _certified(kinds):
+    """Certificates of these kinds in force today."""
+    return _certification_model().objects.filter(in_force(), kind__in=kinds)
+
+
+def _products_with_certification(value):
+    """Products that claim, or hold, a certificate of this kind that is in force today."""
+    certs = _certified(_kinds(value)).values("pk")
+    return Product.objects.filter(Q(certifications__in=certs) | Q(held_certifications__in=certs)).values("pk")
 
 
 def _products_with_ocop(stars):
-    return Product.objects.filter(ocop_ratings__stars__gte=stars).values("pk")
+    """Products holding an OCOP rating of at least `stars` stars that is in force today."""
+    certs = _certified(["ocop"]).filter(ocoprating__stars__gte=stars).values("pk")
+    return Product.objects.filter(held_certifications__in=certs).values("pk")
 
 
 def cooperative_facets(qs, selected):
@@ -159,28 +191,35 @@ def category_facets(qs, selected):
 
 
 def certification_facets(qs, selected):
-    """Counts per certification scheme, one grouped query (empty until traceability lands)."""
-    if not traceability_ready():
-        return []
-    Certification = Product.certifications.field.related_model
-    labels = dict(Certification._meta.get_field("scheme").choices or [])
+    """Counts per certification (organic standards grouped), in one grouped query."""
+    Certification = _certification_model()
+    organic = set(_organic_kinds())
+    ids = qs.values("pk")
     rows = (
-        Certification.objects.filter(products__in=qs.values("pk"))
-        .values("scheme")
-        .annotate(n=Count("products", distinct=True))
-        .order_by("scheme")
+        Certification.objects.filter(in_force())
+        .exclude(kind__in=["ocop", "other"])
+        .filter(Q(products__in=ids) | Q(product__in=ids))
+        .values_list("kind", "products", "product")
+        .distinct()
     )
-    return [Facet(r["scheme"], str(labels.get(r["scheme"], r["scheme"])), r["n"], r["scheme"] == selected) for r in rows]
+    counts = {}
+    for kind, claimed, held in rows:
+        key = "organic" if kind in organic else kind
+        counts.setdefault(key, set()).update(p for p in (claimed, held) if p)
+    labels = {"organic": _("Hữu cơ"), **dict(Certification.Kind.choices)}
+    return [Facet(key, str(labels.get(key, key)), len(counts[key]), key == selected) for key in sorted(counts)]
 
 
 def ocop_facets(qs, selected):
-    """Counts of products rated at least 3, 4 and 5 stars, in one query (empty until traceability)."""
-    if not traceability_ready():
-        return []
-    OcopRating = Product.ocop_ratings.rel.related_model
+    """Counts of products rated at least 3, 4 and 5 stars (ratings in force), in one query."""
     best = {}
-    for product_id, stars in OcopRating.objects.filter(product__in=qs.values("pk")).values_list("product_id", "stars"):
-        best[product_id] = max(stars, best.get(product_id, 0))
+    rows = (
+        _certification_model()
+        .objects.filter(in_force(), kind="ocop", product__in=qs.values("pk"))
+        .values_list("product_id", "ocoprating__stars")
+    )
+    for product_id, stars in rows:
+        best[product_id] = max(stars or 0, best.get(product_id, 0))
     facets = []
     for stars, label in OCOP_STAR_CHOICES:
         n = sum(1 for s in best.values() if s >= stars)

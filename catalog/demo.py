@@ -13,6 +13,8 @@ from django.utils.text import slugify
 from oscar.core.loading import get_model
 from PIL import Image, ImageDraw
 
+from catalog.demo_trace import seed_traceability
+
 Partner = get_model("partner", "Partner")
 StockRecord = get_model("partner", "StockRecord")
 Category = get_model("catalogue", "Category")
@@ -247,6 +249,7 @@ def seed_catalogue(log) -> dict:
     product_class.attributes.get_or_create(
         code="weight", defaults={"name": "Khối lượng vận chuyển (kg)", "type": "float", "required": False}
     )
+    products = {}
     for item in PRODUCTS:
         product, _ = Product.objects.update_or_create(
             upc=item.sku,
@@ -265,6 +268,7 @@ def seed_catalogue(log) -> dict:
                 "is_public": True,
             },
         )
+        products[item.sku] = product
         ProductCategory.objects.get_or_create(product=product, category=categories[item.category])
         product.attr.weight = item.weight_g / 1000
         product.attr.save()
@@ -282,4 +286,5 @@ def seed_catalogue(log) -> dict:
             image = ProductImage(product=product, display_order=0, caption=item.title)
             image.original.save(f"{item.sku.lower()}.jpg", ContentFile(product_image(item.colour, item.sku)), save=True)
     log(f"  {len(PRODUCTS)} products with stock and images")
+    seed_traceability(partners, products, log)
     return partners

@@ -1,16 +1,38 @@
 """Catalogue views: our database-backed browse pages replace Oscar's Haystack ones."""
 
-from django.core.paginator import EmptyPage, Paginator
+from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
-from oscar.apps.catalogue.views import ProductDetailView  # noqa: F401  (re-exported for Oscar's loader)
+from oscar.apps.catalogue.views import ProductDetailView as CoreProductDetailView
 from oscar.core.loading import get_model
 
-from catalog import browse
+from catalog import browse, jsonld, trace
 
 Category = get_model("catalogue", "Category")
+Product = get_model("catalogue", "Product")
+
+
+class ProductDetailView(CoreProductDetailView):
+    """Oscar's product page plus traceability: OCOP stars, certificates, origin zones, JSON-LD."""
+
+    def get_object(self, queryset=None):
+        if hasattr(self, "object"):
+            return self.object
+        return super().get_object(Product.objects.select_related("cooperative").prefetch_related("images"))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        product_trace = trace.product_trace(self.object)
+        purchase_info = (
+            self.request.strategy.fetch_for_product(self.object) if hasattr(self.request, "strategy") else None
+        )
+        context["trace"] = product_trace
+        context["product_jsonld"] = jsonld.script_tag(
+            jsonld.product_jsonld(self.request, self.object, product_trace, purchase_info)
+        )
+        return context
 
 
 class CatalogueView(TemplateView):
@@ -30,14 +52,10 @@ class CatalogueView(TemplateView):
         form = browse.BrowseForm(self.request.GET or None)
         data = form.cleaned_data if form.is_valid() else {}
         base = browse.browsable_products(self.get_categories())
-        filtered = browse.apply_filters(base, data)
-        ordering = browse.SORTS.get(data.get("sort") or "relevance")
-        paginator = Paginator(browse.for_cards(filtered.order_by(*ordering)), self.paginate_by)
         try:
-            page = paginator.page(self.request.GET.get("page") or 1)
-        except (EmptyPage, ValueError):
+            page, paginator, facets = browse.listing(base, data, self.request.GET.get("page"), self.paginate_by)
+        except (EmptyPage, PageNotAnInteger):
             raise Http404(_("Trang không tồn tại.")) from None
-        facet_base = browse.apply_filters(base, {**data, "cooperative": None})
         query = self.request.GET.copy()
         query.pop("page", None)
         context.update(
@@ -46,7 +64,8 @@ class CatalogueView(TemplateView):
             products=page.object_list,
             page_obj=page,
             paginator=paginator,
-            cooperative_facets=browse.cooperative_facets(facet_base, data.get("cooperative")),
+            facets=facets,
+            cooperative_facets=facets["cooperative"],
             querystring=query.urlencode(),
         )
         return context

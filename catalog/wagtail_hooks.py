@@ -1,0 +1,229 @@
+"""Staff editing of traceability in the Wagtail admin, under one "Truy xuất nguồn gốc" menu.
+
+Cooperatives (with their figures), zones, certificates, OCOP ratings and lots (with their trace
+events inline) are snippets with search and filters; photos and documents use Wagtail's choosers.
+Products are created in Oscar's dashboard; here staff only set their traceability fields.
+Scoping each cooperative's staff to its own objects is the staff-workspace issue: every queryset
+here has `for_cooperative()` for it.
+"""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from oscar.core.loading import get_model
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.ui.tables import Column, UpdatedAtColumn
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from catalog.models import Certification, Cooperative, Lot, OcopRating, RawMaterialZone
+
+Product = get_model("catalogue", "Product")
+
+
+def status_column():
+    """Today's derived status of a certificate (never stored)."""
+    return Column("status", label=_("Tình trạng hôm nay"), accessor=lambda cert: cert.current_status.label)
+
+
+def suspension_panel():
+    return MultiFieldPanel(
+        [
+            FieldRowPanel([FieldPanel("suspended_from"), FieldPanel("suspended_until")]),
+            FieldPanel("withdrawn_on"),
+            FieldRowPanel([FieldPanel("status_note"), FieldPanel("status_note_en")]),
+        ],
+        heading=_("Đình chỉ hoặc thu hồi"),
+        classname="collapsed",
+    )
+
+
+class CooperativeViewSet(SnippetViewSet):
+    model = Cooperative
+    icon = "group"
+    menu_label = _("Hợp tác xã")
+    list_display = ["name", "partner", "founded_on", UpdatedAtColumn()]
+    search_fields = ["name", "name_en", "registration_number"]
+    search_backend_name = None
+    panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("partner"),
+                FieldRowPanel([FieldPanel("name"), FieldPanel("name_en")]),
+                FieldRowPanel([FieldPanel("slug"), FieldPanel("registration_number"), FieldPanel("founded_on")]),
+            ],
+            heading=_("Định danh"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("address"),
+                FieldPanel("address_units"),
+                FieldRowPanel([FieldPanel("phone"), FieldPanel("email"), FieldPanel("website")]),
+            ],
+            heading=_("Địa chỉ và liên hệ"),
+        ),
+        FieldRowPanel([FieldPanel("description"), FieldPanel("description_en")]),
+        FieldPanel("logo"),
+        InlinePanel("figures", heading=_("Số liệu (mỗi số liệu kèm ngày và nguồn)"), label=_("Số liệu")),
+    ]
+
+
+class ZoneViewSet(SnippetViewSet):
+    model = RawMaterialZone
+    icon = "site"
+    menu_label = _("Vùng nguyên liệu")
+    list_display = ["code", "name", "cooperative", "farming_status", "area_ha", "households"]
+    list_filter = ["cooperative", "farming_status", "province"]
+    search_fields = ["code", "name", "name_en", "commune", "province"]
+    search_backend_name = None
+    panels = [
+        FieldRowPanel([FieldPanel("cooperative"), FieldPanel("code")]),
+        FieldRowPanel([FieldPanel("name"), FieldPanel("name_en")]),
+        FieldRowPanel([FieldPanel("commune"), FieldPanel("province"), FieldPanel("address_units")]),
+        FieldRowPanel([FieldPanel("area_ha"), FieldPanel("households"), FieldPanel("farming_status")]),
+        FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")], heading=_("Vị trí gần đúng")),
+        FieldRowPanel([FieldPanel("description"), FieldPanel("description_en")]),
+    ]
+
+
+class CertificationViewSet(SnippetViewSet):
+    model = Certification
+    icon = "success"
+    menu_label = _("Chứng nhận")
+    list_display = ["number", "kind", "cooperative", "zone", "product", "expires_on", status_column()]
+    list_filter = ["kind", "cooperative", "expires_on"]
+    search_fields = ["number", "certifying_body", "standard"]
+    search_backend_name = None
+    panels = [
+        FieldRowPanel([FieldPanel("kind"), FieldPanel("standard")]),
+        FieldRowPanel([FieldPanel("number"), FieldPanel("certifying_body")]),
+        MultiFieldPanel(
+            [FieldPanel("cooperative"), FieldRowPanel([FieldPanel("zone"), FieldPanel("product")])],
+            heading=_("Cấp cho (hợp tác xã, hoặc một vùng, hoặc một sản phẩm của hợp tác xã)"),
+        ),
+        FieldRowPanel([FieldPanel("scope"), FieldPanel("scope_en")]),
+        FieldRowPanel([FieldPanel("issued_on"), FieldPanel("valid_from"), FieldPanel("expires_on")]),
+        suspension_panel(),
+        FieldPanel("document"),
+    ]
+
+    def get_queryset(self, request):
+        # OCOP certificates are edited with their stars under "Xếp hạng OCOP".
+        return Certification.objects.exclude(kind=Certification.Kind.OCOP).select_related(
+            "cooperative", "zone", "product"
+        )
+
+
+class OcopRatingViewSet(SnippetViewSet):
+    model = OcopRating
+    icon = "pick"
+    menu_label = _("Xếp hạng OCOP")
+    list_display = ["number", "product", "stars", "issued_on", "expires_on", status_column()]
+    list_filter = ["stars", "cooperative", "expires_on"]
+    search_fields = ["number", "product__title"]
+    search_backend_name = None
+    panels = [
+        FieldRowPanel([FieldPanel("product"), FieldPanel("stars")]),
+        FieldRowPanel(
+            [
+                FieldPanel("number", heading=_("Số quyết định")),
+                FieldPanel("issued_on", heading=_("Ngày quyết định")),
+                FieldPanel("certifying_body", heading=_("Cơ quan ra quyết định")),
+            ]
+        ),
+        FieldRowPanel(
+            [
+                FieldPanel("valid_from"),
+                FieldPanel("expires_on", help_text=_("Để trống: tự tính 36 tháng kể từ ngày quyết định.")),
+            ]
+        ),
+        suspension_panel(),
+        FieldPanel("document"),
+    ]
+
+    def get_queryset(self, request):
+        return OcopRating.objects.select_related("product")
+
+
+class LotViewSet(SnippetViewSet):
+    model = Lot
+    icon = "clipboard-list"
+    menu_label = _("Lô hàng")
+    list_display = ["code", "product", "packing_date", "best_before", "status", "is_public"]
+    list_filter = ["status", "is_public", "product__cooperative", "packing_date"]
+    search_fields = ["code", "product__title", "product__upc"]
+    search_backend_name = None
+    panels = [
+        FieldRowPanel([FieldPanel("product"), FieldPanel("code")]),
+        FieldPanel("zones", widget=forms.CheckboxSelectMultiple),
+        FieldRowPanel(
+            [
+                FieldPanel("harvest_date"),
+                FieldPanel("production_date"),
+                FieldPanel("packing_date"),
+                FieldPanel("best_before"),
+            ]
+        ),
+        FieldRowPanel([FieldPanel("quantity"), FieldPanel("unit")]),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("status"), FieldPanel("is_public")]),
+                FieldRowPanel([FieldPanel("status_note"), FieldPanel("status_note_en")]),
+            ],
+            heading=_("Tình trạng"),
+        ),
+        InlinePanel(
+            "events",
+            heading=_("Hành trình (sự kiện truy xuất)"),
+            label=_("Sự kiện"),
+            panels=[
+                FieldRowPanel([FieldPanel("step"), FieldPanel("occurred_at"), FieldPanel("time_zone_offset")]),
+                FieldRowPanel([FieldPanel("place"), FieldPanel("place_en"), FieldPanel("zone")]),
+                FieldPanel("actor"),
+                FieldPanel("input_lots"),
+                FieldPanel("certifications", widget=forms.CheckboxSelectMultiple),
+                FieldRowPanel([FieldPanel("photo"), FieldPanel("document")]),
+                FieldRowPanel([FieldPanel("notes"), FieldPanel("notes_en")]),
+            ],
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return Lot.objects.select_related("product")
+
+
+class ProductTraceViewSet(ModelViewSet):
+    """Traceability fields of existing products; products themselves are made in Oscar's dashboard."""
+
+    model = Product
+    name = "product-traceability"
+    icon = "tag"
+    menu_label = _("Sản phẩm (truy xuất)")
+    list_display = ["title", "upc", "gtin", "cooperative"]
+    list_filter = ["cooperative"]
+    search_fields = ["title", "upc", "gtin"]
+    search_backend_name = None
+    copy_view_enabled = False
+    panels = [
+        FieldPanel("title", read_only=True),
+        FieldRowPanel([FieldPanel("cooperative"), FieldPanel("gtin")]),
+        FieldPanel("origin_zones", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("certifications", widget=forms.CheckboxSelectMultiple),
+    ]
+
+    def get_common_view_kwargs(self, **kwargs):
+        return super().get_common_view_kwargs(**{"add_url_name": None, "delete_url_name": None, **kwargs})
+
+    def get_urlpatterns(self):
+        # No add or delete here: creating and removing products stays in Oscar's dashboard.
+        return [p for p in super().get_urlpatterns() if p.name not in {"add", "delete"}]
+
+
+class TraceabilityGroup(SnippetViewSetGroup):
+    menu_label = _("Truy xuất nguồn gốc")
+    menu_icon = "site"
+    menu_order = 250
+    items = (CooperativeViewSet, ZoneViewSet, CertificationViewSet, OcopRatingViewSet, LotViewSet, ProductTraceViewSet)
+
+
+register_snippet(TraceabilityGroup)
