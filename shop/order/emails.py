@@ -1,0 +1,154 @@
+"""What the order emails say and how they find their links, QR code and language.
+
+Templates: templates/oscar/communication/emails/commtype_order_placed_* and
+commtype_order_status_changed_* (Oscar's communication framework picks them by event code).
+"""
+
+import logging
+from dataclasses import dataclass, field
+from decimal import Decimal
+from email.mime.image import MIMEImage
+
+from django.apps import apps
+from django.conf import settings
+from django.db.models import F
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import get_language
+
+from shop.order import statuses
+from shop.payment import vietqr
+
+logger = logging.getLogger("shop.order")
+
+ORDER_PLACED = "ORDER_PLACED"
+ORDER_STATUS_CHANGED = "ORDER_STATUS_CHANGED"
+
+# Payment methods as the payment app records them (shop.payment.models.PaymentMethod values).
+CARD, COD, BANK_TRANSFER = "card", "cod", "bank_transfer"
+QR_CONTENT_ID = "vietqr"
+
+
+def supported_language(code) -> str:
+    """One of settings.LANGUAGES for a language code such as "en-us"; the default otherwise."""
+    code = (code or "").split("-")[0].lower()
+    return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+def absolute_url(path: str) -> str:
+    """The public URL of a site path (SITE_URL, never the request's host: emails leave the request)."""
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+
+
+@dataclass
+class EmailLine:
+    line: object
+    url: str
+    is_trace: bool
+
+
+@dataclass
+class PaymentInstructions:
+    method: str
+    amount: Decimal
+    reference: str
+    qr_payload: str = ""
+    qr_png: bytes = b""
+    bank: dict = field(default_factory=dict)
+    expiry_hours: int = 0
+
+    @property
+    def qr_cid(self) -> str:
+        return QR_CONTENT_ID if self.qr_png else ""
+
+
+def order_context(order) -> dict:
+    """Context for the order emails, in the active language (the caller activates the order's)."""
+    return {
+        "order": order,
+        "email_lines": [EmailLine(line, *line_link(line)) for line in order.lines.select_related("product")],
+        "status_label": statuses.label(order.status),
+        "status_url": absolute_url(status_path(order)),
+        "tracking_url": absolute_url(reverse("order-tracking:track")),
+        "home_url": absolute_url("/" if get_language() == settings.LANGUAGE_CODE else f"/{get_language()}/"),
+        "payment": payment_instructions(order),
+        "shop_name": settings.OSCAR_SHOP_NAME,
+    }
+
+
+def status_path(order) -> str:
+    """A link that shows this order's status without signing in (signed with the order number)."""
+    return reverse("order-tracking:signed", kwargs={"number": order.number, "signature": order.verification_hash()})
+
+
+def line_link(line) -> tuple[str, bool]:
+    """(URL, is_trace): the public traceability page of the line's lot, else the product page."""
+    lot = lot_for_line(line)
+    if lot is not None:
+        try:
+            return absolute_url(lot.get_absolute_url()), True
+        except NoReverseMatch:  # traceability pages not mounted
+            pass
+    if line.product_id:
+        try:
+            return absolute_url(line.product.get_absolute_url()), False
+        except NoReverseMatch:
+            pass
+    return "", False
+
+
+def lot_for_line(line):
+    """The lot a line most likely ships from: its product's newest public, released lot, or None.
+
+    Orders do not record lots, so this is the lot on sale when the email is written.
+    """
+    if not line.product_id:
+        return None
+    Lot = apps.get_model("catalogue", "Lot")
+    lots = Lot.objects.public().filter(product_id=line.product_id, status=Lot.Status.RELEASED)
+    return lots.order_by(F("packing_date").desc(nulls_last=True), "-pk").first()
+
+
+def payment_method(order) -> str:
+    """How the order is paid: CARD, COD or BANK_TRANSFER (from the payment app), or ""."""
+    attempt = getattr(order, "payment_attempt", None)
+    return getattr(attempt, "method", "") or ""
+
+
+def payment_instructions(order) -> PaymentInstructions:
+    """How to pay: for a bank transfer the account, the exact amount, the reference and the VietQR."""
+    amount = order.total_incl_tax
+    method = payment_method(order)
+    if method != BANK_TRANSFER:
+        return PaymentInstructions(method=method, amount=amount, reference=order.number)
+    reference = vietqr.transfer_reference(order.number)
+    payload = vietqr.build_payload(amount, reference)
+    return PaymentInstructions(
+        method=method,
+        amount=amount,
+        reference=reference,
+        qr_payload=payload,
+        qr_png=vietqr.qr_png(payload),
+        bank=vietqr.bank_account(),
+        expiry_hours=settings.BANK_TRANSFER_EXPIRY_HOURS,
+    )
+
+
+def confirmation_attachments(context) -> list:
+    """The VietQR image as an inline attachment the HTML body shows with cid:vietqr."""
+    payment = context.get("payment")
+    if not payment or not payment.qr_png:
+        return []
+    image = MIMEImage(payment.qr_png, "png")
+    image.add_header("Content-ID", f"<{QR_CONTENT_ID}>")
+    image.add_header("Content-Disposition", "inline", filename=f"vietqr-{payment.reference}.png")
+    return [image]
+
+
+def send_order_confirmation(order) -> None:
+    """Send the order confirmation (once per order) in the order's language.
+
+    For code that places orders outside Oscar's checkout views, such as a payment webhook.
+    """
+    from oscar.core.loading import get_class
+
+    get_class("order.utils", "OrderDispatcher")().send_order_placed_email_for_user(order, {})
