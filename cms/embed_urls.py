@@ -1,0 +1,13 @@
+"""Embed iframe pages (cms.embeds), inside i18n_patterns: /embed/... in Vietnamese, /en/embed/... in English."""
+
+from django.urls import path
+
+from cms import embeds
+
+app_name = "embed"
+
+urlpatterns = [
+    path("product/<int:pk>/", embeds.product_embed, name="product"),
+    path("page/<int:pk>/", embeds.page_embed, name="page"),
+    path("cooperative/<slug:slug>/", embeds.cooperative_embed, name="cooperative"),
+]
