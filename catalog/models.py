@@ -13,6 +13,7 @@ import hashlib
 from datetime import date, datetime, timedelta
 from datetime import timezone as dt_timezone
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -741,6 +742,39 @@ class TraceEvent(ClusterableModel):
 
     def get_notes(self):
         return pick(self.notes, self.notes_en)
+
+
+# STAFF MEMBERSHIP
+# ------------------------------------------------------------------------------
+class CooperativeMembership(models.Model):
+    """Ties a staff user to the one cooperative whose objects they may see and change.
+
+    The role decides the Django group (its permissions); which objects is decided by
+    `catalog.scoping`, the one permission helper every staff view uses.
+    """
+
+    class Role(models.TextChoices):
+        MANAGER = "manager", _("Quản lý HTX")
+        STAFF = "staff", _("Nhân viên HTX")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="cooperative_membership",
+        verbose_name=_("Người dùng"),
+    )
+    cooperative = models.ForeignKey(
+        Cooperative, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("Hợp tác xã")
+    )
+    role = models.CharField(_("Vai trò"), max_length=16, choices=Role.choices, default=Role.STAFF)
+
+    class Meta:
+        ordering = ["cooperative", "user__username"]
+        verbose_name = _("Thành viên quản trị của hợp tác xã")
+        verbose_name_plural = _("Thành viên quản trị của hợp tác xã")
+
+    def __str__(self):
+        return f"{self.user} – {self.cooperative} ({self.get_role_display()})"
 
 
 from oscar.apps.catalogue.models import *  # noqa: E402,F403

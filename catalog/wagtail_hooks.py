@@ -3,22 +3,134 @@
 Cooperatives (with their figures), zones, certificates, OCOP ratings and lots (with their trace
 events inline) are snippets with search and filters; photos and documents use Wagtail's choosers.
 Products are created in Oscar's dashboard; here staff only set their traceability fields.
-Scoping each cooperative's staff to its own objects is the staff-workspace issue: every queryset
-here has `for_cooperative()` for it.
+Every viewset here is scoped by `catalog.scoping`: a cooperative's staff list, choose, open,
+edit, copy and delete only their own cooperative's objects (anything else is a 404), and the
+forms offer only their own cooperative, zones, certificates, products and lots.
 """
 
 from django import forms
+from django.http import Http404
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from oscar.core.loading import get_model
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column, UpdatedAtColumn
+from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.chooser import SnippetChooserViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from catalog.models import Certification, Cooperative, Lot, OcopRating, RawMaterialZone
+from catalog.scoping import (
+    CooperativePermissionPolicy,
+    ScopedChooserMixin,
+    can_access,
+    cooperative_for,
+    is_platform_admin,
+    scope,
+    scoped_view_class,
+)
 
 Product = get_model("catalogue", "Product")
+Partner = get_model("partner", "Partner")
+
+# Registered before the viewsets so bulk actions and instance checks use the scoped policy too.
+for _model in (Cooperative, RawMaterialZone, Certification, OcopRating, Lot, Product):
+    register_permission_policy(_model, CooperativePermissionPolicy(_model), exact_class=True)
+
+
+# SCOPING: every view and form of the viewsets below goes through catalog.scoping
+# ------------------------------------------------------------------------------
+def limit_choices(form, user):
+    """Narrow every choice of a scoped model (cooperative, zone, certificate, product, lot) to `user`'s."""
+    admin = is_platform_admin(user)
+    for name, field in form.fields.items():
+        queryset = getattr(field, "queryset", None)
+        if queryset is None:
+            continue
+        if hasattr(queryset, "for_cooperative"):
+            field.queryset = scope(queryset, user)
+            if name == "cooperative" and not admin:
+                # A member's objects always belong to their own cooperative: the only choice, preselected.
+                field.required = True
+                field.empty_label = None
+                field.initial = cooperative_for(user)
+        elif queryset.model is Partner and not admin:
+            # Which Oscar partner a cooperative is stays the platform admin's decision.
+            field.disabled = True
+
+
+class CooperativeScopedForm(WagtailAdminModelForm):
+    """The admin form of every scoped viewset: choices (inline forms' too) limited to the user's cooperative."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = self.for_user
+        limit_choices(self, user)
+        for formset in self.formsets.values():
+            # Every child form the formset builds (bound, extra and the "add" template) is limited.
+            formset.form = scoped_child_form(formset.form, user)
+            for child in formset.__dict__.get("forms", []):
+                limit_choices(child, user)
+
+
+def scoped_child_form(form_class, user):
+    """`form_class` (an inline panel's child form) with its choices limited to `user`'s cooperative."""
+
+    def __init__(self, *args, **kwargs):
+        form_class.__init__(self, *args, **kwargs)
+        limit_choices(self, user)
+
+    return type(form_class.__name__, (form_class,), {"__init__": __init__, "__module__": form_class.__module__})
+
+
+class ScopedObjectMixin:
+    """An object view (edit, delete, copy, history, usage, inspect) answers 404 for an object not in scope."""
+
+    def get_object(self, *args, **kwargs):
+        obj = super().get_object(*args, **kwargs)
+        # A create view's "object" is None: nothing to check yet; the form limits the choices.
+        if obj is not None and not can_access(self.request.user, obj):
+            raise Http404
+        return obj
+
+
+class ScopedIndexMixin:
+    """A listing shows only the objects in the user's scope, and its filters offer only their choices."""
+
+    def get_base_queryset(self):
+        return scope(super().get_base_queryset(), self.request.user)
+
+    @cached_property
+    def filters(self):
+        filterset = super().filters
+        if filterset is not None:
+            for field in filterset.form.fields.values():
+                queryset = getattr(field, "queryset", None)
+                if queryset is not None and hasattr(queryset, "for_cooperative"):
+                    field.queryset = scope(queryset, self.request.user)
+        return filterset
+
+
+class ScopedChooserViewSet(SnippetChooserViewSet):
+    def construct_view(self, view_class, **kwargs):
+        return super().construct_view(scoped_view_class(view_class, ScopedChooserMixin), **kwargs)
+
+
+class ScopedViewSetMixin:
+    """Wraps every view of a model viewset with the scoping mixins and uses the scoped form."""
+
+    chooser_viewset_class = ScopedChooserViewSet
+
+    def construct_view(self, view_class, **kwargs):
+        mixin = ScopedIndexMixin if issubclass(view_class, IndexView) else ScopedObjectMixin
+        return super().construct_view(scoped_view_class(view_class, mixin), **kwargs)
+
+    def get_edit_handler(self):
+        return ObjectList(self.panels, base_form_class=CooperativeScopedForm).bind_to_model(self.model)
 
 
 def status_column():
@@ -38,7 +150,7 @@ def suspension_panel():
     )
 
 
-class CooperativeViewSet(SnippetViewSet):
+class CooperativeViewSet(ScopedViewSetMixin, SnippetViewSet):
     model = Cooperative
     icon = "group"
     menu_label = _("Hợp tác xã")
@@ -68,7 +180,7 @@ class CooperativeViewSet(SnippetViewSet):
     ]
 
 
-class ZoneViewSet(SnippetViewSet):
+class ZoneViewSet(ScopedViewSetMixin, SnippetViewSet):
     model = RawMaterialZone
     icon = "site"
     menu_label = _("Vùng nguyên liệu")
@@ -86,7 +198,7 @@ class ZoneViewSet(SnippetViewSet):
     ]
 
 
-class CertificationViewSet(SnippetViewSet):
+class CertificationViewSet(ScopedViewSetMixin, SnippetViewSet):
     model = Certification
     icon = "success"
     menu_label = _("Chứng nhận")
@@ -114,7 +226,7 @@ class CertificationViewSet(SnippetViewSet):
         )
 
 
-class OcopRatingViewSet(SnippetViewSet):
+class OcopRatingViewSet(ScopedViewSetMixin, SnippetViewSet):
     model = OcopRating
     icon = "pick"
     menu_label = _("Xếp hạng OCOP")
@@ -145,7 +257,7 @@ class OcopRatingViewSet(SnippetViewSet):
         return OcopRating.objects.select_related("product")
 
 
-class LotViewSet(SnippetViewSet):
+class LotViewSet(ScopedViewSetMixin, SnippetViewSet):
     model = Lot
     icon = "clipboard-list"
     menu_label = _("Lô hàng")
@@ -192,7 +304,7 @@ class LotViewSet(SnippetViewSet):
         return Lot.objects.select_related("product")
 
 
-class ProductTraceViewSet(ModelViewSet):
+class ProductTraceViewSet(ScopedViewSetMixin, ModelViewSet):
     """Traceability fields of existing products; products themselves are made in Oscar's dashboard."""
 
     model = Product
