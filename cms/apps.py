@@ -7,3 +7,8 @@ class CmsConfig(AppConfig):
 
     name = "cms"
     verbose_name = _("Nội dung")
+
+    def ready(self):
+        from cms import signals
+
+        signals.connect()

@@ -281,4 +281,3 @@ def _first_image():
     from wagtail.images import get_image_model
 
     return get_image_model().objects.order_by("pk").first()
-

@@ -1,4 +1,4 @@
-"""Template tags for the site chrome: shop name, home link, language switcher, basket, menu."""
+"""Template tags for the site chrome: shop name, home link, language switcher, basket (menus: cms_tags)."""
 
 from django import template
 from django.conf import settings
@@ -49,24 +49,3 @@ def basket_item_count(context):
     if basket is None or not basket.id:
         return 0
     return basket.num_items
-
-
-@register.simple_tag(takes_context=True)
-def main_menu(context):
-    """Primary navigation: the catalogue, then the home page's children marked "show in menus"."""
-    from django.urls import reverse
-    from django.utils.translation import gettext
-    from wagtail.models import Locale
-
-    from cms.models import HomePage
-
-    request = context.get("request")
-    items = [{"label": gettext("Sản phẩm"), "url": reverse("catalogue:index")}]
-    home = HomePage.objects.filter(locale=Locale.get_active()).first()
-    if home is not None:
-        for child in home.get_children().live().in_menu().specific():
-            items.append({"label": child.title, "url": child.get_url(request)})
-    current = request.path if request else ""
-    for item in items:
-        item["active"] = bool(item["url"]) and current.startswith(item["url"])
-    return items
