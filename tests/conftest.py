@@ -3,6 +3,10 @@
 import pytest
 from django.core.management import call_command
 
+# Payment fixtures: the run's own localstripe (`localstripe`, `stripe_local`, `card_token`) and
+# `migration_data` for transactional tests that run after a browser test.
+pytest_plugins = ["tests.payment_fixtures"]
+
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):

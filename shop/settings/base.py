@@ -7,8 +7,11 @@ Everything that differs between a laptop, CI and production comes from the envir
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from oscar.defaults import *  # noqa: F403
+
+from shop.order import statuses as order_statuses
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -36,18 +39,36 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # WAL lets the dev server read while seed_demo or a test writes.
     DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = "PRAGMA journal_mode=WAL;"
 
-# CACHES
+# CACHES AND SESSIONS
 # ------------------------------------------------------------------------------
+# With REDIS_URL the app servers keep no state of their own: cache and sessions live in Redis,
+# so any server can answer any request. Without it everything stays in the process (dev, demo).
 REDIS_URL = env("REDIS_URL", default="")
+# Sessions get their own alias (and may get their own Redis database): clearing a cache must
+# never log customers out. Redis' cache.clear() flushes the whole database it points at.
+SESSION_REDIS_URL = env("SESSION_REDIS_URL", default="") or REDIS_URL
+CACHE_KEY_PREFIX = env("CACHE_KEY_PREFIX", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-        }
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+        },
+        "sessions": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": SESSION_REDIS_URL,
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+        },
     }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    SESSION_CACHE_ALIAS = "sessions"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Rate-limit counters must be shared by every app server, so they count in the default cache
+# (Redis in production): guest order tracking does; so must any limiter added later
+# (django-ratelimit reads this setting).
+RATELIMIT_USE_CACHE = "default"
 
 # APPS
 # ------------------------------------------------------------------------------
@@ -81,10 +102,10 @@ OSCAR_APPS = [
     "oscar.apps.search.apps.SearchConfig",
     "oscar.apps.voucher.apps.VoucherConfig",
     "oscar.apps.wishlists.apps.WishlistsConfig",
-    "oscar.apps.dashboard.apps.DashboardConfig",
+    "shop.dashboard.apps.DashboardConfig",  # forked so its orders sub-app can be (Oscar loads classes by the parent)
     "oscar.apps.dashboard.reports.apps.ReportsDashboardConfig",
     "oscar.apps.dashboard.users.apps.UsersDashboardConfig",
-    "oscar.apps.dashboard.orders.apps.OrdersDashboardConfig",
+    "shop.dashboard.orders.apps.OrdersDashboardConfig",  # forked: each cooperative acts on its own lines
     "oscar.apps.dashboard.catalogue.apps.CatalogueDashboardConfig",
     "oscar.apps.dashboard.offers.apps.OffersDashboardConfig",
     "oscar.apps.dashboard.partners.apps.PartnersDashboardConfig",
@@ -121,6 +142,10 @@ THIRD_PARTY_APPS = [
     "treebeard",
     "sorl.thumbnail",
     "django_tables2",
+    # Task framework and its database queue, installed everywhere so the queue table exists
+    # whichever TASKS_BACKEND a machine picks (see TASKS below).
+    "django_tasks",
+    "django_tasks_db",
 ]
 LOCAL_APPS = [
     "shop.apps.ShopConfig",
@@ -141,6 +166,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Embed routes may be framed, nothing else: exempts them from the line above and adds the
+    # matching CSP frame-ancestors everywhere (cms.framing).
+    "cms.framing.FramingMiddleware",
     # Serves cached pages to cookie-less visitors; invalidated on publish and price/stock changes.
     "cms.cache.AnonymousPageCacheMiddleware",
     "oscar.apps.basket.middleware.BasketMiddleware",
@@ -206,8 +234,32 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=VAR_DIR / "static")
 STATICFILES_DIRS = [BASE_DIR / "shop" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
+# Media (product images, certificate documents, Wagtail images, renditions and documents) go
+# through the default storage: an S3-compatible bucket when one is named, so every app server
+# sees the same files; local files under MEDIA_ROOT otherwise.
+AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")
+if AWS_STORAGE_BUCKET_NAME:
+    _s3_options = {
+        "bucket_name": AWS_STORAGE_BUCKET_NAME,
+        # Empty values fall back to boto3's own (AWS endpoints, instance credentials).
+        "endpoint_url": env("AWS_S3_ENDPOINT_URL", default="") or None,
+        "access_key": env("AWS_ACCESS_KEY_ID", default="") or None,
+        "secret_key": env("AWS_SECRET_ACCESS_KEY", default="") or None,
+        "region_name": env("AWS_S3_REGION_NAME", default="") or None,
+        "custom_domain": env("AWS_S3_CUSTOM_DOMAIN", default="") or None,
+        "querystring_auth": env.bool("AWS_QUERYSTRING_AUTH", default=True),
+        "location": env("AWS_LOCATION", default=""),
+        # Two uploads named cashew.jpg get two objects, as with local files.
+        "file_overwrite": False,
+    }
+    _media_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {name: value for name, value in _s3_options.items() if value is not None},
+    }
+else:
+    _media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _media_storage,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
@@ -217,6 +269,21 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Cửa hàng HTX <shop@example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# TASKS
+# ------------------------------------------------------------------------------
+# Background work (emails, search index, payment reconciliation, Wagtail's own reference-index
+# and search updates) goes through Django's task framework, django-tasks backport; see shop/tasks.py.
+# "immediate" runs each task in the process that enqueues it (dev, tests, `make run`);
+# "database" queues it for `python manage.py db_worker` (production's default).
+TASK_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+TASKS_BACKEND = env("TASKS_BACKEND", default="") or "immediate"
+if TASKS_BACKEND not in TASK_BACKENDS:
+    raise ImproperlyConfigured(f"TASKS_BACKEND must be one of {', '.join(TASK_BACKENDS)}, not {TASKS_BACKEND!r}")
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASKS_BACKEND]}}
 
 # WAGTAIL
 # ------------------------------------------------------------------------------
@@ -242,10 +309,24 @@ OSCAR_REQUIRED_ADDRESS_FIELDS = ("first_name", "line1", "line4")
 OSCAR_PRODUCTS_PER_PAGE = 24
 OSCAR_THUMBNAILER = "oscar.core.thumbnails.SorlThumbnail"
 OSCAR_MISSING_IMAGE_URL = "image_not_found.jpg"
+# Order and line statuses (stored in Vietnamese, shown translated): shop/order/statuses.py.
+OSCAR_INITIAL_ORDER_STATUS = order_statuses.PLACED
+OSCAR_INITIAL_LINE_STATUS = order_statuses.PLACED
+OSCAR_ORDER_STATUS_PIPELINE = order_statuses.ORDER_PIPELINE
+OSCAR_LINE_STATUS_PIPELINE = order_statuses.LINE_PIPELINE
+OSCAR_ORDER_STATUS_CASCADE = order_statuses.ORDER_CASCADE
+# Phone numbers typed without +84 are Vietnamese; they are stored in E.164.
+PHONENUMBER_DEFAULT_REGION = "VN"
 HAYSTACK_CONNECTIONS = {"default": {"ENGINE": "haystack.backends.simple_backend.SimpleEngine"}}
 # The simple engine keeps no index, so there is nothing to update on save.
 HAYSTACK_SIGNAL_PROCESSOR = "haystack.signals.BaseSignalProcessor"
 THUMBNAIL_KVSTORE = "sorl.thumbnail.kvstores.cached_db_kvstore.KVStore"
+
+# PAGES
+# ------------------------------------------------------------------------------
+# Whole-page cache for cookie-less visitors (cms.cache), dropped on publish and price/stock changes.
+PAGE_CACHE_ENABLED = env.bool("PAGE_CACHE_ENABLED", default=True)
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
 
 # SHOP
 # ------------------------------------------------------------------------------
@@ -254,6 +335,36 @@ STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
 STRIPE_PUBLISHABLE_KEY = env("STRIPE_PUBLISHABLE_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
 STRIPE_API_BASE = env("STRIPE_API_BASE", default="")
+# Seconds a webhook's signed timestamp may be old (Stripe's default is 300).
+STRIPE_WEBHOOK_TOLERANCE = env.int("STRIPE_WEBHOOK_TOLERANCE", default=300)
+# A card payment left unfinished (3-D Secure abandoned, browser gone) is cancelled and its stock
+# released by `reconcile_payments` after this many minutes.
+CARD_PAYMENT_TIMEOUT_MINUTES = env.int("CARD_PAYMENT_TIMEOUT_MINUTES", default=30)
+# Bank transfer by VietQR. Without BANK_ACCOUNT the account below is a SAMPLE for the demo: pages say
+# so, and production (DEMO_DATA_ALLOWED off) does not offer bank transfer until a real one is set.
+BANK_ACCOUNT_IS_SAMPLE = not env("BANK_ACCOUNT", default="")
+BANK_BIN = env("BANK_BIN", default="") or "970436"  # NAPAS bank BIN (sample: Vietcombank)
+BANK_NAME = env("BANK_NAME", default="") or "Vietcombank"
+BANK_ACCOUNT = env("BANK_ACCOUNT", default="") or "0011001234567"  # sample number, not a real account
+BANK_ACCOUNT_NAME = env("BANK_ACCOUNT_NAME", default="") or "HTX MAU DEMO"
+# Unpaid transfers are cancelled and their stock released by `expire_transfers` after this.
+BANK_TRANSFER_EXPIRY_HOURS = env.int("BANK_TRANSFER_EXPIRY_HOURS", default=48)
+# Delivery within Vietnam (shop/shipping/rates.py): standard delivery is free from this basket
+# total in đồng (0 = never); the cooperatives ship from this province code (75 = Đồng Nai);
+# a product without a `weight` attribute counts as this many kg.
+FREE_SHIPPING_THRESHOLD = env.int("FREE_SHIPPING_THRESHOLD", default=500000)
+SHIPPING_ORIGIN_PROVINCE = env("SHIPPING_ORIGIN_PROVINCE", default="75")
+SHIPPING_DEFAULT_WEIGHT_KG = env("SHIPPING_DEFAULT_WEIGHT_KG", default="0.5")
+# Guest order tracking: lookups allowed per visitor address in 15 minutes.
+ORDER_TRACKING_ATTEMPTS = env.int("ORDER_TRACKING_ATTEMPTS", default=10)
+
+# TRACEABILITY (catalog)
+# ------------------------------------------------------------------------------
+# Scheme and host printed in QR codes as GS1 Digital Link URIs (https://<host>/01/<gtin>/10/<lot>).
+GS1_RESOLVER_BASE = (env("GS1_RESOLVER_BASE", default="") or WAGTAILADMIN_BASE_URL).rstrip("/")
+# Map tiles for zone maps, e.g. https://tile.example.org/{z}/{x}/{y}.png; empty = no tiles (list only).
+TRACE_MAP_TILE_URL = env("TRACE_MAP_TILE_URL", default="")
+TRACE_MAP_TILE_ATTRIBUTION = env("TRACE_MAP_TILE_ATTRIBUTION", default="")
 
 # LOGGING
 # ------------------------------------------------------------------------------
@@ -270,6 +381,8 @@ LOGGING = {
         "wagtail": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},
         "django.tasks": {"level": "WARNING"},
+        # The Stripe SDK logs every API request at INFO; shop.payment logs what matters.
+        "stripe": {"level": "WARNING"},
     },
 }
 

@@ -8,3 +8,5 @@ DEBUG = env.bool("DEBUG", default=True)
 SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-key-not-for-production")
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEMO_DATA_ALLOWED = True
+# `make run` collects static files on every start: gzip only here, brotli in production (shop/storage.py).
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "shop.storage.GzipManifestStaticFilesStorage"}}

@@ -15,6 +15,12 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Whatever REDIS_URL or TASKS_BACKEND a developer's shell exports, tests stay in-process;
+# tests that need Redis or the task queue say so themselves.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="test-demo-password")
 DEMO_DATA_ALLOWED = True
 WHITENOISE_USE_FINDERS = True
+# Database rollbacks between tests do not reach the cache: page caching is off unless a test turns it on.
+PAGE_CACHE_ENABLED = False

@@ -60,8 +60,13 @@ def page(browser):
 
 
 @pytest.fixture
-def demo_live_server(live_server, django_db_blocker):
-    """A live server with the demo data (transactional tests start from an empty database)."""
+def demo_live_server(django_db_serialized_rollback, live_server, django_db_blocker):
+    """A live server with the demo data.
+
+    Live-server tests are transactional: the database is flushed after each one, so the data the
+    migrations made (Wagtail's root page, locales) is restored by serialized rollback and the demo
+    data is seeded again.
+    """
     with django_db_blocker.unblock():
         call_command("seed_demo", verbosity=0, stdout=open(os.devnull, "w"))
     return live_server

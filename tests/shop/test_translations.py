@@ -31,7 +31,9 @@ def test_vietnamese_supplement_covers_every_string_oscar_leaves_untranslated():
     ours = _catalog(ROOT / "shop" / "oscar_locale" / "vi" / "LC_MESSAGES" / "django.po", "vi")
     gaps = [(m.context, m.id) for m in oscar_catalog if m.id and _missing(m)]
     assert gaps, "Oscar's Vietnamese catalogue changed: re-check the supplement"
-    not_covered = [key for key in gaps if ours.get(key[1], context=key[0]) is None or _missing(ours.get(key[1], context=key[0]))]
+    not_covered = [
+        key for key in gaps if ours.get(key[1], context=key[0]) is None or _missing(ours.get(key[1], context=key[0]))
+    ]
     assert not_covered == []
 
 

@@ -2,15 +2,18 @@
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from catalog import scoping
 from catalog.demo import Product, seed_catalogue
 from cms.demo import seed_pages
 
-DEMO_STAFF = {"bugiamap": "bugiamap", "huucodongnai": "huucodongnai"}  # username -> partner code
-COOPERATIVE_GROUP = "Nhân viên HTX"
+# username -> (partner code, role in that cooperative)
+DEMO_STAFF = {
+    "bugiamap": ("bugiamap", scoping.Role.STAFF),
+    "huucodongnai": ("huucodongnai", scoping.Role.MANAGER),
+}
 
 
 class Command(BaseCommand):
@@ -29,6 +32,7 @@ class Command(BaseCommand):
             log("The database already has products; leaving it as it is.")
             return
         with transaction.atomic():
+            self._wagtail_base()
             log("Catalogue…")
             partners = seed_catalogue(log)
             log("Pages…")
@@ -36,6 +40,22 @@ class Command(BaseCommand):
             log("Accounts…")
             self._accounts(partners, log)
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
+
+    def _wagtail_base(self):
+        """Recreate what Wagtail's migrations create (root page, root collection, default locale)
+        when a flushed database lacks it, as after a live-server test."""
+        from django.contrib.contenttypes.models import ContentType
+        from wagtail.models import Collection, Locale, Page
+
+        locale, _ = Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+        if not Collection.get_first_root_node():
+            Collection.add_root(name="Root")
+        if not Page.get_first_root_node():
+            Page.add_root(
+                instance=Page(
+                    title="Root", slug="root", locale=locale, content_type=ContentType.objects.get_for_model(Page)
+                )
+            )
 
     def _accounts(self, partners, log):
         User = get_user_model()
@@ -46,20 +66,12 @@ class Command(BaseCommand):
         if created:
             admin.set_password(password)
             admin.save()
-        group, _ = Group.objects.get_or_create(name=COOPERATIVE_GROUP)
-        group.permissions.set(
-            Permission.objects.filter(
-                content_type__app_label__in=["wagtailadmin", "partner"],
-                codename__in=["access_admin", "dashboard_access"],
-            )
-        )
-        for username, partner_code in DEMO_STAFF.items():
+        for username, (partner_code, role) in DEMO_STAFF.items():
             user, created = User.objects.get_or_create(
                 username=username, defaults={"email": f"{username}@example.org", "is_staff": False}
             )
             if created:
                 user.set_password(password)
                 user.save()
-            user.groups.add(group)
-            partners[partner_code].users.add(user)
+            scoping.assign(user, partners[partner_code].cooperative, role)
         log(f"  admin + {len(DEMO_STAFF)} cooperative accounts (password from DEMO_PASSWORD)")
