@@ -37,27 +37,6 @@ SORT_CHOICES = [
 OCOP_STAR_CHOICES = [(3, _("Từ 3 sao")), (4, _("Từ 4 sao")), (5, _("5 sao"))]
 
 
-def in_force(prefix="", day=None):
-    """Q for certificates in force on `day` (valid or expiring), the same rule as Certification.status().
-
-    Status is derived in Python there; filtering needs it as a query, so the rule is mirrored here.
-    """
-    from django.utils import timezone
-
-    day = day or timezone.localdate()
-    p = prefix
-    return (
-        (Q(**{f"{p}withdrawn_on__isnull": True}) | Q(**{f"{p}withdrawn_on__gt": day}))
-        & (
-            Q(**{f"{p}suspended_from__isnull": True})
-            | Q(**{f"{p}suspended_from__gt": day})
-            | Q(**{f"{p}suspended_until__lt": day})
-        )
-        & (Q(**{f"{p}valid_from__isnull": True}) | Q(**{f"{p}valid_from__lte": day}))
-        & (Q(**{f"{p}expires_on__isnull": True}) | Q(**{f"{p}expires_on__gte": day}))
-    )
-
-
 class BrowseForm(forms.Form):
     """The filters a shopper can set; every field is optional and validated."""
 
@@ -147,7 +126,7 @@ def _kinds(value):
 
 def _certified(kinds):
     """Certificates of these kinds in force today."""
-    return _certification_model().objects.filter(in_force(), kind__in=kinds)
+    return _certification_model().objects.in_force().filter(kind__in=kinds)
 
 
 def _products_with_certification(value):
@@ -196,7 +175,7 @@ def certification_facets(qs, selected):
     organic = set(_organic_kinds())
     ids = qs.values("pk")
     rows = (
-        Certification.objects.filter(in_force())
+        Certification.objects.in_force()
         .exclude(kind__in=["ocop", "other"])
         .filter(Q(products__in=ids) | Q(product__in=ids))
         .values_list("kind", "products", "product")
@@ -215,7 +194,8 @@ def ocop_facets(qs, selected):
     best = {}
     rows = (
         _certification_model()
-        .objects.filter(in_force(), kind="ocop", product__in=qs.values("pk"))
+        .objects.in_force()
+        .filter(kind="ocop", product__in=qs.values("pk"))
         .values_list("product_id", "ocoprating__stars")
     )
     for product_id, stars in rows:

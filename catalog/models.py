@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -275,7 +276,30 @@ class CertificateStatus(models.TextChoices):
 IN_FORCE = {CertificateStatus.VALID, CertificateStatus.EXPIRING}
 
 
+def in_force(prefix: str = "", day: date | None = None) -> Q:
+    """Q for certificates in force (valid or expiring) on `day`: Certification.status() as a query.
+
+    `prefix` reaches certificates through a relation (e.g. "certifications__"). A test checks
+    that this and status() agree on every boundary date.
+    """
+    day = day or timezone.localdate()
+    p = prefix
+    return (
+        (Q(**{f"{p}withdrawn_on__isnull": True}) | Q(**{f"{p}withdrawn_on__gt": day}))
+        & (
+            Q(**{f"{p}suspended_from__isnull": True})
+            | Q(**{f"{p}suspended_from__gt": day})
+            | Q(**{f"{p}suspended_until__lt": day})
+        )
+        & (Q(**{f"{p}valid_from__isnull": True}) | Q(**{f"{p}valid_from__lte": day}))
+        & (Q(**{f"{p}expires_on__isnull": True}) | Q(**{f"{p}expires_on__gte": day}))
+    )
+
+
 class CertificationQuerySet(CooperativeScopedQuerySet):
+    def in_force(self, as_of: date | None = None):
+        return self.filter(in_force(day=as_of))
+
     def for_display(self):
         return self.select_related("cooperative", "zone", "product", "ocoprating")
 

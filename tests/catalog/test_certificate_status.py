@@ -14,29 +14,41 @@ def cert(**dates):
     return Certification(kind=Certification.Kind.VIETGAP, number="T-1", certifying_body="B", **dates)
 
 
-@pytest.mark.parametrize(
-    ("dates", "expected"),
-    [
-        ({"expires_on": DAY}, S.EXPIRING),  # expires today: still in force, last day
-        ({"expires_on": DAY + timedelta(days=EXPIRY_WARNING_DAYS)}, S.EXPIRING),  # 60 days
-        ({"expires_on": DAY + timedelta(days=EXPIRY_WARNING_DAYS + 1)}, S.VALID),  # 61 days
-        ({"expires_on": DAY - timedelta(days=1)}, S.EXPIRED),  # expired yesterday
-        ({}, S.VALID),  # no expiry date (e.g. USDA organic)
-        ({"valid_from": DAY - timedelta(days=400), "expires_on": None}, S.VALID),
-        ({"valid_from": DAY + timedelta(days=1)}, S.NOT_YET_VALID),
-        ({"valid_from": DAY}, S.VALID),
-        ({"suspended_from": DAY}, S.SUSPENDED),  # suspended from today
-        ({"suspended_from": DAY - timedelta(days=30), "suspended_until": DAY}, S.SUSPENDED),  # last day of suspension
-        ({"suspended_from": DAY - timedelta(days=30), "suspended_until": DAY - timedelta(days=1)}, S.VALID),  # lifted
-        ({"suspended_from": DAY + timedelta(days=1)}, S.VALID),  # suspension starts tomorrow
-        ({"withdrawn_on": DAY}, S.WITHDRAWN),
-        ({"withdrawn_on": DAY + timedelta(days=1)}, S.VALID),  # withdrawn tomorrow
-        ({"withdrawn_on": DAY - timedelta(days=5), "suspended_from": DAY - timedelta(days=10)}, S.WITHDRAWN),
-        ({"suspended_from": DAY - timedelta(days=1), "expires_on": DAY - timedelta(days=1)}, S.SUSPENDED),
-    ],
-)
+BOUNDARY_CASES = [
+    ({"expires_on": DAY}, S.EXPIRING),  # expires today: still in force, last day
+    ({"expires_on": DAY + timedelta(days=EXPIRY_WARNING_DAYS)}, S.EXPIRING),  # 60 days
+    ({"expires_on": DAY + timedelta(days=EXPIRY_WARNING_DAYS + 1)}, S.VALID),  # 61 days
+    ({"expires_on": DAY - timedelta(days=1)}, S.EXPIRED),  # expired yesterday
+    ({}, S.VALID),  # no expiry date (e.g. USDA organic)
+    ({"valid_from": DAY - timedelta(days=400), "expires_on": None}, S.VALID),
+    ({"valid_from": DAY + timedelta(days=1)}, S.NOT_YET_VALID),
+    ({"valid_from": DAY}, S.VALID),
+    ({"suspended_from": DAY}, S.SUSPENDED),  # suspended from today
+    ({"suspended_from": DAY - timedelta(days=30), "suspended_until": DAY}, S.SUSPENDED),  # last day of suspension
+    ({"suspended_from": DAY - timedelta(days=30), "suspended_until": DAY - timedelta(days=1)}, S.VALID),  # lifted
+    ({"suspended_from": DAY + timedelta(days=1)}, S.VALID),  # suspension starts tomorrow
+    ({"withdrawn_on": DAY}, S.WITHDRAWN),
+    ({"withdrawn_on": DAY + timedelta(days=1)}, S.VALID),  # withdrawn tomorrow
+    ({"withdrawn_on": DAY - timedelta(days=5), "suspended_from": DAY - timedelta(days=10)}, S.WITHDRAWN),
+    ({"suspended_from": DAY - timedelta(days=1), "expires_on": DAY - timedelta(days=1)}, S.SUSPENDED),
+]
+
+
+@pytest.mark.parametrize(("dates", "expected"), BOUNDARY_CASES)
 def test_status_on_boundary_dates(dates, expected):
     assert cert(**dates).status(DAY) == expected
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("dates", [dates for dates, _expected in BOUNDARY_CASES])
+def test_in_force_query_agrees_with_status(dates):
+    """The catalogue filters query `in_force`; it must say what status() says on every boundary."""
+    from catalog.models import Cooperative
+
+    saved = cert(cooperative=Cooperative.objects.first(), **dates)
+    saved.save()
+    in_force = Certification.objects.in_force(DAY).filter(pk=saved.pk).exists()
+    assert in_force == (saved.status(DAY) in {S.VALID, S.EXPIRING})
 
 
 def test_status_defaults_to_today_in_vietnam(settings):
