@@ -299,6 +299,15 @@ WAGTAIL_ALLOW_UNICODE_SLUGS = False
 OSCAR_SHOP_NAME = _("Hạt điều HTX Đồng Nai")
 OSCAR_SHOP_TAGLINE = _("Hạt điều OCOP từ hai hợp tác xã")
 OSCAR_HOMEPAGE = "/"
+# The Oscar dashboard links back to the staff's home, the Wagtail admin (which links here).
+OSCAR_DASHBOARD_NAVIGATION = OSCAR_DASHBOARD_NAVIGATION + [  # noqa: F405
+    {
+        "label": _("Trang quản trị HTX"),
+        "icon": "fas fa-home",
+        "url_name": "wagtailadmin_home",
+        "access_fn": lambda user, *args, **kwargs: user.has_perm("wagtailadmin.access_admin"),
+    },
+]
 OSCAR_DEFAULT_CURRENCY = "VND"
 # Đồng has no minor unit; Babel's CLDR data already formats it without decimals in each
 # locale ("250.000 ₫" in vi, "₫250,000" in en), so no OSCAR_CURRENCY_FORMAT override.

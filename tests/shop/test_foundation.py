@@ -176,3 +176,10 @@ def test_top_level_page_cannot_take_a_shop_slug(admin_client):
     assert response.status_code == 200
     assert "đã dành cho cửa hàng" in response.content.decode()
     assert not Page.objects.filter(slug="shop").exists()
+
+
+def test_wagtail_admin_and_oscar_dashboard_link_to_each_other(admin_client):
+    admin_home = admin_client.get("/admin/").content.decode()
+    assert "/shop/dashboard/" in admin_home
+    dashboard = admin_client.get("/shop/dashboard/").content.decode()
+    assert 'href="/admin/"' in dashboard
