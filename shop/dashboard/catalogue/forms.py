@@ -315,6 +315,7 @@ class ProductImportForm(forms.Form):
 
     file = forms.FileField(
         label=_("Tệp CSV"),
+        error_messages={"empty": _("Tệp trống.")},
         help_text=_("UTF-8 (có hoặc không có BOM, như Excel lưu “CSV UTF-8”), phân cách bằng dấu phẩy hoặc chấm phẩy."),
     )
     cooperative = forms.ModelChoiceField(label=_("Hợp tác xã"), queryset=Cooperative.objects.none())

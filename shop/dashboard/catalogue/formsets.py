@@ -77,6 +77,10 @@ class BaseVariantFormSet(BaseInlineFormSet):
         super().__init__(*args, **kwargs)
         self.can_delete = user.has_perm("catalogue.delete_product")
 
+    @classmethod
+    def get_default_prefix(cls):
+        return "variants"
+
     def get_form_kwargs(self, index):
         return {**super().get_form_kwargs(index), "partner": self.partner, "parent": self.instance}
 

@@ -420,7 +420,8 @@ class ProductStockResource(resources.Resource):
         else:
             if row.price is None:
                 yield "price", _("Thiếu giá.")
-            if row.num_in_stock is None:
+            # A stock record kept without a count (stock not tracked) may stay so; a new one needs it.
+            if row.num_in_stock is None and not (row.stockrecord and row.stockrecord.num_in_stock is None):
                 yield "num_in_stock", _("Thiếu tồn kho.")
         for column in ("title", "title_en"):
             if len(getattr(row, column)) > 255:
