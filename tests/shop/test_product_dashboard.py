@@ -178,7 +178,7 @@ def test_the_page_shows_vietnamese_and_english_whole_dong_prices_and_ocop(manage
         assert f'for="id_{name}"' in html
 
 
-def test_edit_saves_both_languages_gtin_zones_and_price(manager_client, hcdn):
+def test_edit_saves_both_languages_gtin_zones_and_price(manager_client, bgm, hcdn):
     product = own_product(hcdn)
     ctx = manager_client.get(product_url(product)).context
     zone = RawMaterialZone.objects.filter(cooperative=hcdn).first()
@@ -188,6 +188,7 @@ def test_edit_saves_both_languages_gtin_zones_and_price(manager_client, hcdn):
         title_en="Test cashews",
         gtin="8930000000019",
         origin_zones=[str(zone.pk)],
+        cooperative=str(bgm.pk),  # a fixed field: handing the product to the other cooperative is ignored
         **stock_row(ctx, 0, price="123000", num_in_stock="7"),
     )
     response = manager_client.post(product_url(product), data)
