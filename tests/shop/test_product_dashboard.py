@@ -186,7 +186,7 @@ def test_edit_saves_both_languages_gtin_zones_and_price(manager_client, bgm, hcd
         ctx,
         title="Hạt điều thử",
         title_en="Test cashews",
-        gtin="8930000000019",
+        gtin="2000000000039",
         origin_zones=[str(zone.pk)],
         cooperative=str(bgm.pk),  # a fixed field: handing the product to the other cooperative is ignored
         **stock_row(ctx, 0, price="123000", num_in_stock="7"),
@@ -194,7 +194,7 @@ def test_edit_saves_both_languages_gtin_zones_and_price(manager_client, bgm, hcd
     response = manager_client.post(product_url(product), data)
     assert response.status_code == 302, response.context["form"].errors
     product.refresh_from_db()
-    assert (product.title, product.title_en, product.gtin) == ("Hạt điều thử", "Test cashews", "08930000000019")
+    assert (product.title, product.title_en, product.gtin) == ("Hạt điều thử", "Test cashews", "02000000000039")
     assert list(product.origin_zones.all()) == [zone]
     assert product.cooperative == hcdn
     record = product.stockrecords.get()
@@ -207,7 +207,7 @@ def test_edit_refuses_a_bad_gtin_a_fraction_of_a_dong_and_the_other_cooperative(
     foreign_zone = RawMaterialZone.objects.filter(cooperative=bgm).first()
     data = page_data(
         ctx,
-        gtin="8930000000018",
+        gtin="2000000000038",
         origin_zones=[str(foreign_zone.pk)],
         cooperative=str(bgm.pk),
         **stock_row(ctx, 0, price="123000.5", partner=str(bgm.partner_id)),

@@ -7,6 +7,7 @@ import csv
 import io
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -225,7 +226,7 @@ BAD_ROWS = {
     "unknown category": (lambda b, a: row(category="Bánh kẹo"), "category", "Không có danh mục “Bánh kẹo”"),
     "missing category": (lambda b, a: row(category=""), "category", "Thiếu danh mục"),
     "missing price": (lambda b, a: row(price=""), "price", "Thiếu giá"),
-    "bad GTIN check digit": (lambda b, a: row(gtin="8930000000018"), "gtin", "Chữ số kiểm tra"),
+    "bad GTIN check digit": (lambda b, a: row(gtin="2000000000038"), "gtin", "Chữ số kiểm tra"),
     "GTIN mangled by Excel": (lambda b, a: row(gtin="8.93E+12"), "gtin", "số mũ"),
     "the other cooperative's SKU": (
         lambda b, a: row(sku=Product.objects.filter(cooperative=b).first().upc),
@@ -322,6 +323,19 @@ def test_the_confirmation_cannot_be_forged_or_replayed_by_someone_else(manager_c
     client.force_login(User.objects.get(username="bugiamap"))
     assert client.post(CONFIRM_URL, {"token": token}).status_code == 404
     assert not Product.objects.filter(upc="T-NEW-500").exists()
+
+
+def test_the_readme_example_imports_as_it_says(manager_client, hcdn):
+    readme = (settings.BASE_DIR / "README.md").read_text()
+    example = readme.split("```csv\n", 1)[1].split("```", 1)[0]
+    response = upload(manager_client, example)
+    preview = response.context["preview"]
+    assert (preview.new, preview.failed) == (4, 0), errors_of(response)
+    manager_client.post(CONFIRM_URL, {"token": response.context["token"]})
+    variant = Product.objects.get(upc="RMHC-500")
+    assert variant.title == "Hạt điều rang muối hữu cơ – 500 g" and variant.parent.upc == "RMHC"
+    gift = Product.objects.get(upc="QUA-TET")
+    assert gift.stockrecords.get().price == 420000 and not gift.is_public and gift.cooperative == hcdn
 
 
 def test_the_product_list_links_to_import_and_export(manager_client):
