@@ -314,6 +314,17 @@ def test_a_file_that_cannot_be_read_says_why(manager_client, content, message):
     assert snapshot() == before
 
 
+def test_a_file_that_went_bad_since_its_preview_imports_nothing(manager_client, bgm):
+    response = upload(manager_client, to_csv([row(sku="T-FIRST"), row(sku="T-RACE")]))
+    token = response.context["token"]
+    # Meanwhile the other cooperative takes the SKU.
+    Product.objects.create(title="Của HTX khác", upc="T-RACE", cooperative=bgm)
+    response = manager_client.post(CONFIRM_URL, {"token": token})
+    assert response.status_code == 200
+    assert any(column == "sku" and "hợp tác xã khác" in text for _line, column, text in errors_of(response))
+    assert not Product.objects.filter(upc="T-FIRST").exists()
+
+
 def test_the_confirmation_cannot_be_forged_or_replayed_by_someone_else(manager_client, client):
     response = upload(manager_client, to_csv([row()]))
     token = response.context["token"]

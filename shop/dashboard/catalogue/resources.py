@@ -33,6 +33,7 @@ Category = get_model("catalogue", "Category")
 StockRecord = get_model("partner", "StockRecord")
 
 MAX_ROWS = 5000
+MAX_BYTES = 2 * 2**20  # the confirmation carries the file back (compressed), within Django's POST limit
 CATEGORY_SEPARATOR = "|"
 
 # (column, what it holds), in file order. The README and the import page show this table.
@@ -69,6 +70,8 @@ class FileProblem(Exception):
 # ------------------------------------------------------------------------------
 def read_upload(upload) -> str:
     """The uploaded file as text: UTF-8 with or without the BOM Excel writes, else a FileProblem."""
+    if upload.size > MAX_BYTES:
+        raise FileProblem(_("Tệp lớn quá (tối đa %(mb)s MB): hãy chia thành nhiều tệp.") % {"mb": MAX_BYTES // 2**20})
     data = upload.read()
     if not data.strip():
         raise FileProblem(_("Tệp trống."))
