@@ -36,7 +36,9 @@ def _keys(catalog):
     return {(m.context, m.id if isinstance(m.id, str) else m.id[0]) for m in catalog if m.id}
 
 
-@pytest.mark.skipif(not shutil.which("xgettext"), reason="GNU gettext (xgettext) is not installed: apt-get install gettext")
+@pytest.mark.skipif(
+    not shutil.which("xgettext"), reason="GNU gettext (xgettext) is not installed: apt-get install gettext"
+)
 @pytest.mark.parametrize("language", ["en", "vi"])
 def test_catalogue_holds_every_string_the_code_marks_for_translation(tmp_path, language):
     """A new `_()` or `{% translate %}` without its catalogue entry fails here, not in front of a shopper."""
