@@ -24,7 +24,7 @@ class EventHandler(processing.EventHandler):
     def handle_shipping_event(self, order, event_type, lines, line_quantities, **kwargs):
         """Record the event (carrier, tracking number), move stock and statuses on, tell the shopper."""
         with transaction.atomic():
-            old_status = order.status
+            old_status = self.lock(order)
             self.validate_shipping_event(order, event_type, lines, line_quantities, **kwargs)
             event = self.create_shipping_event(order, event_type, lines, line_quantities, **kwargs)
             if event_type.code == statuses.HANDED_TO_CARRIER:
@@ -110,7 +110,7 @@ class EventHandler(processing.EventHandler):
                 % {"status": statuses.label(new_status)}
             )
         with transaction.atomic():
-            old_status = order.status
+            old_status = self.lock(order)
             for line in lines:
                 line.set_status(new_status)
             if note_msg:
@@ -118,6 +118,19 @@ class EventHandler(processing.EventHandler):
             self.follow_lines(order)
             if new_status == statuses.CANCELLED or order.status != old_status:
                 emails.announce_line_changes(order, lines, old_status)
+
+    @staticmethod
+    def lock(order) -> str:
+        """Lock the order's row for the transaction and return its current status.
+
+        Two cooperatives shipping their lines of one order at the same moment would each see the
+        other's line unshipped and leave the order behind; with the lock the second one waits and
+        then sees the first's lines.
+        """
+        order.status = (
+            type(order)._default_manager.select_for_update().values_list("status", flat=True).get(pk=order.pk)
+        )
+        return order.status
 
     def follow_lines(self, order):
         """Move the order to the status its lines have all reached (statuses.order_status_following)."""
