@@ -3,7 +3,8 @@
 Cooperatives (with their figures), zones, certificates, OCOP ratings and lots (with their trace
 events inline) are snippets with search and filters; photos and documents use Wagtail's choosers.
 Products (GTIN, cooperative, zones, certificates, variants) have one page, in Oscar's dashboard;
-their edit links here lead there.
+their edit links here lead there. The staff home gets each cooperative's certificate and lot
+panels (catalog/panels.py).
 Every viewset here is scoped by `catalog.scoping`: a cooperative's staff list, choose, open,
 edit, copy and delete only their own cooperative's objects (anything else is a 404), and the
 forms offer only their own cooperative, zones, certificates, products and lots.
@@ -14,6 +15,7 @@ from django.http import Http404
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from oscar.core.loading import get_model
+from wagtail import hooks
 from wagtail.admin.admin_url_finder import ModelAdminURLFinder, register_admin_url_finder
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
@@ -25,6 +27,7 @@ from wagtail.snippets.views.chooser import SnippetChooserViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from catalog.models import Certification, Cooperative, Lot, OcopRating, RawMaterialZone
+from catalog.panels import CooperativeChoicePanel, ExpiringCertificatesPanel, LotsOnHoldPanel, workspace_cooperatives
 from catalog.scoping import (
     CooperativePermissionPolicy,
     ScopedChooserMixin,
@@ -326,3 +329,16 @@ class TraceabilityGroup(SnippetViewSetGroup):
 
 
 register_snippet(TraceabilityGroup)
+
+
+# STAFF HOME: the traceability panels of each cooperative (catalog/panels.py)
+# ------------------------------------------------------------------------------
+@hooks.register("construct_homepage_panels")
+def add_traceability_panels(request, panels):
+    cooperatives = workspace_cooperatives(request)
+    if not cooperatives:
+        return
+    if is_platform_admin(request.user):
+        panels.append(CooperativeChoicePanel(request))
+    panels.append(ExpiringCertificatesPanel(request, cooperatives))
+    panels.append(LotsOnHoldPanel(request, cooperatives))

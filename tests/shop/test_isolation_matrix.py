@@ -354,6 +354,10 @@ def test_no_cooperative_member_is_staff():
         ("/admin/product_chooser/", lambda b: [b.product.upc]),
         ("/shop/dashboard/orders/", lambda b: [str(b.order.number)]),
         ("/shop/dashboard/orders/?response_format=csv", lambda b: [str(b.order.number)]),
+        # The staff home's panels (orders to fulfil, stock, sales, certificates, lots) and Oscar's home.
+        ("/admin/", lambda b: [str(b.order.number)]),
+        ("/admin/?htx=bugiamap", lambda b: [str(b.order.number)]),
+        ("/shop/dashboard/", lambda b: [str(b.order.number)]),
     ],
 )
 def test_lists_choosers_and_exports_never_include_the_other_cooperatives_objects(client, a_user, b, url, hidden):
@@ -366,6 +370,28 @@ def test_lists_choosers_and_exports_never_include_the_other_cooperatives_objects
         body = response.json().get("html", body)
     for text in hidden(b):
         assert text not in body
+
+
+def test_the_staff_home_never_shows_the_other_cooperatives_rows(client, a_user, b):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    Lot.objects.filter(pk=b.lot.pk).update(status=Lot.Status.ON_HOLD)
+    Certification.objects.filter(pk=b.certification.pk).update(
+        withdrawn_on=None, suspended_from=None, valid_from=None, expires_on=timezone.localdate() + timedelta(days=5)
+    )
+    StockRecord.objects.filter(partner=b.cooperative.partner).update(num_in_stock=1, num_allocated=0)
+    client.force_login(a_user)
+    body = client.get("/admin/").content.decode()
+    for url in (
+        f"/snippets/catalogue/lot/edit/{b.lot.pk}/",
+        f"/snippets/catalogue/certification/edit/{b.certification.pk}/",
+        f"/shop/dashboard/catalogue/products/{b.product.pk}/",
+        f"/shop/dashboard/orders/{b.order.number}/",
+    ):
+        assert url not in body, url
+    assert f"/shop/dashboard/orders/{b.mixed_order.number}/" in body  # A's own line in it is to fulfil
 
 
 def test_the_csv_export_of_selected_orders_skips_the_other_cooperatives(client, a_user, b):
