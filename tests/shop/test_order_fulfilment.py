@@ -570,3 +570,18 @@ def test_the_status_email_of_a_shipped_order_names_each_shipment(a_client, mixed
     assert "J&T Express" in mail.outbox[0].body and "JT8899" in mail.outbox[0].body
     html = mail.outbox[0].alternatives[0][0]
     assert re.search(r"mã vận đơn\s*<strong>JT8899</strong>", html)
+
+
+def test_the_account_order_page_shows_the_status_in_the_shoppers_language():
+    customer = User.objects.create_user("minh", "minh@example.org", "x")
+    order = place_vn_order(items=[("Điều tiếng Anh thử", "English page cashews", 120000, 1)])
+    order.user, order.guest_email = customer, ""
+    order.save()
+    shopper = Client()
+    shopper.force_login(customer)
+    with translation.override("en"):
+        url = reverse("customer:order", kwargs={"order_number": order.number})
+    assert url.startswith("/en/")
+    html = shopper.get(url).content.decode()
+    # Stored as "Đã đặt hàng"; Oscar's own block prints it, through the shopper's language.
+    assert "<p>Order placed</p>" in html and "Đã đặt hàng" not in html
