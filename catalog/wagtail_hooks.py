@@ -12,6 +12,7 @@ forms offer only their own cooperative, zones, certificates, products and lots.
 
 from django import forms
 from django.http import Http404
+from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from oscar.core.loading import get_model
@@ -21,9 +22,14 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column, UpdatedAtColumn
 from wagtail.admin.views.generic import IndexView
+from wagtail.admin.widgets import HeaderButton, ListingButton
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.chooser import SnippetChooserViewSet
+from wagtail.snippets.views.snippets import EditView as SnippetEditView
+from wagtail.snippets.views.snippets import IndexView as SnippetIndexView
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from catalog.models import Certification, Cooperative, Lot, OcopRating, RawMaterialZone
@@ -49,13 +55,21 @@ for _model in (Cooperative, RawMaterialZone, Certification, OcopRating, Lot, Pro
 # SCOPING: every view and form of the viewsets below goes through catalog.scoping
 # ------------------------------------------------------------------------------
 def limit_choices(form, user):
-    """Narrow every choice of a scoped model (cooperative, zone, certificate, product, lot) to `user`'s."""
+    """Narrow every choice of a scoped model (cooperative, zone, certificate, product, lot) to `user`'s.
+
+    Images and documents (logo, event photo and document) are narrowed to the cooperative's collection,
+    keeping the one already chosen (the platform admin may have picked a shared picture).
+    """
     admin = is_platform_admin(user)
     for name, field in form.fields.items():
         queryset = getattr(field, "queryset", None)
         if queryset is None:
             continue
-        if hasattr(queryset, "for_cooperative"):
+        if queryset.model in (get_image_model(), get_document_model()):
+            if not admin:
+                current = getattr(form.instance, f"{name}_id", None)
+                field.queryset = scope(queryset, user) | queryset.filter(pk=current or 0)
+        elif hasattr(queryset, "for_cooperative"):
             field.queryset = scope(queryset, user)
             if name == "cooperative" and not admin:
                 # A member's objects always belong to their own cooperative: the only choice, preselected.
@@ -261,8 +275,35 @@ class OcopRatingViewSet(ScopedViewSetMixin, SnippetViewSet):
         return OcopRating.objects.select_related("product")
 
 
+def label_sheet_url(lot):
+    return reverse("trace:lot-labels", kwargs={"pk": lot.pk})
+
+
+# The label sheet opens in a new tab, so the lot being edited stays open.
+NEW_TAB = {"target": "_blank", "rel": "noopener"}
+
+
+class LotIndexView(SnippetIndexView):
+    def get_list_more_buttons(self, instance):
+        return [
+            ListingButton(_("In nhãn QR"), url=label_sheet_url(instance), icon_name="tag", attrs=NEW_TAB, priority=5),
+            *super().get_list_more_buttons(instance),
+        ]
+
+
+class LotEditView(SnippetEditView):
+    @property
+    def header_buttons(self):
+        return [
+            *super().header_buttons,
+            HeaderButton(_("In nhãn QR"), url=label_sheet_url(self.object), icon_name="tag", attrs=NEW_TAB),
+        ]
+
+
 class LotViewSet(ScopedViewSetMixin, SnippetViewSet):
     model = Lot
+    index_view_class = LotIndexView
+    edit_view_class = LotEditView
     icon = "clipboard-list"
     menu_label = _("Lô hàng")
     list_display = ["code", "product", "packing_date", "best_before", "status", "is_public"]

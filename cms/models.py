@@ -17,7 +17,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import StreamField
 from wagtail.images import get_image_model
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, PagePermissionTester
 from wagtail_localize.fields import SynchronizedField
 
 from cms.blocks import BaseStreamBlock, ImageBlock, ProductListBlock
@@ -178,8 +178,36 @@ class CooperativeIndexPage(BasePage):
         return context
 
 
+class CooperativePageForm(ShopPageForm):
+    """Which cooperative a page belongs to (its partner) is the platform admin's decision: it decides
+    whose staff may edit the page (catalog.scoping)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from catalog.scoping import is_platform_admin
+
+        field = self.fields.get("partner")
+        if field is not None and not is_platform_admin(self.for_user):
+            field.disabled = True
+            field.queryset = field.queryset.filter(pk=self.instance.partner_id)
+
+
+class CooperativePagePermissionTester(PagePermissionTester):
+    """A cooperative's members edit (managers publish) their page, but never delete or move it."""
+
+    def can_delete(self, ignore_bulk=False):
+        return self.user.is_superuser and super().can_delete(ignore_bulk)
+
+    def can_move(self):
+        return self.user.is_superuser and super().can_move()
+
+
 class CooperativePage(BasePage):
-    """A cooperative's story, figures with their as-of dates, gallery, zones, certificates, products."""
+    """A cooperative's story, figures with their as-of dates, gallery, zones, certificates, products.
+
+    Its members edit it and the pages below it (their news and grower stories) in every language:
+    catalog.scoping gives the cooperative's groups Wagtail page permissions on it.
+    """
 
     partner = models.ForeignKey(
         "partner.Partner",
@@ -226,13 +254,18 @@ class CooperativePage(BasePage):
         FieldPanel("body"),
         FieldPanel("gallery"),
     ]
+    base_form_class = CooperativePageForm
     parent_page_types = ["cms.CooperativeIndexPage"]
-    subpage_types = []
+    subpage_types = ["cms.ArticlePage"]
     # Contact details are the same in every language; translators see only the words.
     override_translatable_fields = [SynchronizedField("phone")]
+    articles_shown = 6
 
     class Meta:
         verbose_name = _("Trang hợp tác xã")
+
+    def permissions_for_user(self, user):
+        return CooperativePagePermissionTester(user, self)
 
     def clean(self):
         super().clean()
@@ -255,6 +288,13 @@ class CooperativePage(BasePage):
             products = list(page.object_list)
             context["product_count"] = paginator.count
         context["products"] = products
+        context["articles"] = list(
+            ArticlePage.objects.live()
+            .public()
+            .child_of(self)
+            .order_by("-date", "-pk")
+            .prefetch_related(_with_renditions("image"))[: self.articles_shown]
+        )
         context.update(traceability_for(self))
         return context
 
@@ -448,7 +488,8 @@ class ArticlePage(BasePage):
         FieldPanel("image"),
         FieldPanel("body"),
     ]
-    parent_page_types = ["cms.NewsIndexPage"]
+    # A cooperative's own news and grower stories live under its page (and its staff edit them).
+    parent_page_types = ["cms.NewsIndexPage", "cms.CooperativePage"]
     subpage_types = []
 
     class Meta:
