@@ -139,3 +139,14 @@ def assign(user, cooperative, role):
         user.is_staff = False
         user.save(update_fields=["is_staff"])
     user.__dict__.pop("_scoping_cooperative", None)
+
+
+@transaction.atomic
+def unassign(user):
+    """Undo `assign`: no membership, no role group, no Oscar partner; the user keeps their account."""
+    groups = sync_role_groups()
+    CooperativeMembership.objects.filter(user=user).delete()
+    user.groups.remove(*groups.values())
+    for partner in user.partners.all():
+        partner.users.remove(user)
+    user.__dict__.pop("_scoping_cooperative", None)
