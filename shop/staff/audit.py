@@ -9,6 +9,7 @@ Logging happens only on writes: reading a page never writes an entry.
 
 import sys
 from dataclasses import dataclass
+from datetime import UTC
 from decimal import Decimal, InvalidOperation
 
 from auditlog.models import LogEntry
@@ -18,7 +19,7 @@ from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import ForeignKey, OneToOneField
 from django.db.models.signals import post_save, pre_save
-from django.utils import dateparse, formats
+from django.utils import dateparse, formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from shop.order import statuses
@@ -126,9 +127,11 @@ class Change:
 
 def _field(model, name):
     try:
-        return model._meta.get_field(name)
+        field = model._meta.get_field(name)
     except FieldDoesNotExist:
         return None
+    # Reverse relations (a lot's events) have no value of their own here.
+    return field if field.concrete or field.many_to_many else None
 
 
 def _display(field, value, key, related):
@@ -153,10 +156,8 @@ def _display(field, value, key, related):
     if internal == "DateTimeField":
         parsed = dateparse.parse_datetime(str(value))
         if parsed:
-            from django.utils import timezone
-
-            if timezone.is_naive(parsed):
-                parsed = timezone.make_aware(parsed, timezone.UTC)
+            if timezone.is_naive(parsed):  # auditlog stores datetimes as naive UTC
+                parsed = timezone.make_aware(parsed, UTC)
             return formats.date_format(timezone.localtime(parsed), "SHORT_DATETIME_FORMAT")
     return str(value)
 
@@ -209,6 +210,8 @@ def decorate(entries):
         entry.action_label = ACTION_LABELS.get(entry.action, entry.get_action_display())
         entry.change_list = []
         for name, values in (entry.changes or {}).items():
+            if model and name == model._meta.pk.name:
+                continue  # a new row's own id says nothing the object column does not
             field = _field(model, name) if model else None
             label = str(field.verbose_name) if field is not None and hasattr(field, "verbose_name") else name
             if isinstance(values, dict):  # many-to-many: objects added or removed
