@@ -219,11 +219,16 @@ def decorate(entries):
                 continue
             old, new = values
             if name in MONEY_FIELDS.get(key, ()):
-                entry.change_list.append(Change(label, _money(old), _money(new), money=True))
+                change = Change(label, _money(old), _money(new), money=True)
             else:
-                entry.change_list.append(
-                    Change(label, _display(field, old, key, related), _display(field, new, key, related))
-                )
+                change = Change(label, _display(field, old, key, related), _display(field, new, key, related))
+            if entry.action in (LogEntry.Action.CREATE, LogEntry.Action.DELETE):
+                # A new or deleted row has one value per field: show it alone, and only if set.
+                value = change.new if entry.action == LogEntry.Action.CREATE else change.old
+                if value in (None, "—"):
+                    continue
+                change = Change(label, "", value, money=change.money)
+            entry.change_list.append(change)
         data = entry.additional_data or {}
         entry.source = data.get("path") or (f"manage.py {data['command']}" if data.get("command") else "")
     return entries

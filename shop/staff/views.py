@@ -156,9 +156,16 @@ def disable(request):
 # ------------------------------------------------------------------------------
 def _plain(value, money):
     """A value for the spreadsheet export: money through Oscar's currency filter, like the page."""
-    if money:
+    if money and value != "":
         return currency(value) if value is not None else "—"
     return str(value)
+
+
+def _change_text(change):
+    new = _plain(change.new, change.money)
+    return (
+        f"{change.field}: {new}" if change.old == "" else f"{change.field}: {_plain(change.old, change.money)} → {new}"
+    )
 
 
 def audited_content_types():
@@ -232,7 +239,5 @@ class AuditLogView(ReportView):
         entries = audit.decorate(object_list)
         for entry in entries:
             entry.actor_name = (entry.actor.get_full_name() or entry.actor.get_username()) if entry.actor else ""
-            entry.changes_text_readable = "; ".join(
-                f"{c.field}: {_plain(c.old, c.money)} → {_plain(c.new, c.money)}" for c in entry.change_list
-            )
+            entry.changes_text_readable = "; ".join(_change_text(change) for change in entry.change_list)
         return entries

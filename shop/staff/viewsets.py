@@ -24,8 +24,9 @@ class IndexView(users.IndexView):
     def columns(self):
         columns = list(super().columns)
         extra = [
-            Column("cooperative", accessor=_cooperative, label=_("Hợp tác xã"), width="20%"),
-            Column("role", accessor=_role, label=_("Vai trò"), width="12%"),
+            # No width of their own: they share what Wagtail's columns leave with the name.
+            Column("cooperative", accessor=_cooperative, label=_("Hợp tác xã")),
+            Column("role", accessor=_role, label=_("Vai trò")),
         ]
         # After the username, before the access level.
         return columns[:3] + extra + columns[3:]

@@ -232,3 +232,14 @@ def test_the_report_page_does_not_query_per_row(admin_client, bgm, django_assert
     with django_assert_max_num_queries(45):
         assert admin_client.get(REPORT).status_code == 200
     assert LogEntry.objects.count() >= 10
+
+
+def test_a_new_row_shows_its_values_without_arrows(admin_client, bgm):
+    record = StockRecord.objects.filter(partner=bgm.partner).first()
+    new = StockRecord.objects.create(
+        partner=bgm.partner, product=record.product, partner_sku="DEMO-AUDIT-NEW", price=199000, num_in_stock=4
+    )
+    content_type = ContentType.objects.get_for_model(StockRecord)
+    body = admin_client.get(REPORT, {"content_type": content_type.pk, "object": str(new.pk)}).content.decode()
+    assert "Tạo mới" in body and "DEMO-AUDIT-NEW" in body and "199.000\xa0₫" in body
+    assert "→ 199.000" not in body and "— →" not in body
