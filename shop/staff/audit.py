@@ -31,7 +31,7 @@ AUDITED = {
         "m2m_fields": {"certifications", "origin_zones"},
     },
     ("partner", "stockrecord"): {"exclude_fields": ["date_created", "date_updated"]},
-    ("catalogue", "lot"): {"exclude_fields": ["updated_at"], "m2m_fields": {"zones"}},
+    ("catalogue", "lot"): {"exclude_fields": ["updated_at", "events"], "m2m_fields": {"zones"}},
     ("catalogue", "traceevent"): {"m2m_fields": {"input_lots", "certifications"}},
     ("catalogue", "certification"): {"exclude_fields": ["updated_at"]},
     ("catalogue", "ocoprating"): {"exclude_fields": ["updated_at", "certification_ptr"]},
@@ -213,6 +213,8 @@ def decorate(entries):
             if model and name == model._meta.pk.name:
                 continue  # a new row's own id says nothing the object column does not
             field = _field(model, name) if model else None
+            if field is None and model and name in {f.name for f in model._meta.get_fields()}:
+                continue  # a reverse relation (a lot's events) carries no value of its own
             label = str(field.verbose_name) if field is not None and hasattr(field, "verbose_name") else name
             if isinstance(values, dict):  # many-to-many: objects added or removed
                 entry.change_list.append(Change(label, "", _m2m_text(values)))

@@ -211,6 +211,8 @@ class AuditLogView(ReportView):
     index_url_name = "staff_audit_log"
     index_results_url_name = "staff_audit_log_results"
     paginate_by = 50
+    is_searchable = True
+    search_fields = ["object_repr", "object_pk", "actor__username", "actor__email"]
     export_headings = {
         "timestamp": _("Thời điểm"),
         "model_label": _("Loại dữ liệu"),
@@ -228,12 +230,16 @@ class AuditLogView(ReportView):
             return permission_denied(request, PermissionDenied())
         return super().dispatch(request, *args, **kwargs)
 
-    def get_queryset(self):
+    def get_base_queryset(self):
         return (
             LogEntry.objects.filter(content_type__in=list(audited_content_types()))
             .select_related("actor", "content_type")
             .order_by("-timestamp", "-pk")
         )
+
+    def get_filtered_queryset(self):
+        # Wagtail's listing filters and searches in get_queryset(); ReportView would filter again.
+        return self.get_queryset()
 
     def decorate_paginated_queryset(self, object_list):
         entries = audit.decorate(object_list)

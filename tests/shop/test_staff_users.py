@@ -243,3 +243,9 @@ def test_a_new_row_shows_its_values_without_arrows(admin_client, bgm):
     body = admin_client.get(REPORT, {"content_type": content_type.pk, "object": str(new.pk)}).content.decode()
     assert "Tạo mới" in body and "DEMO-AUDIT-NEW" in body and "199.000\xa0₫" in body
     assert "→ 199.000" not in body and "— →" not in body
+
+
+def test_the_report_searches_names_and_users(admin_client, changes):
+    record, lot = changes
+    body = admin_client.get(REPORT, {"q": lot.code}).content.decode()
+    assert "Tạm giữ" in body and "265.000" not in body
