@@ -264,6 +264,8 @@ OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="") or "HTX Cashew Shop"
 # Wrong codes wait 1, 2, 4, 8, ... seconds before the next try (per device, in the database).
 OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1
+# Django's admin lists devices without their secrets.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # Audit (django-auditlog): the registered models are in shop.staff.audit.
 AUDITLOG_DISABLE_ON_RAW_SAVE = True
 AUDITLOG_STORE_JSON_CHANGES = True
