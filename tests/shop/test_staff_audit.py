@@ -18,6 +18,7 @@ from oscar.test.factories import create_order
 from catalog.models import Certification, Cooperative, Lot, OcopRating
 from shop.order import statuses
 from shop.partner import stock
+from tests.shop.product_forms import page_data, stock_row
 
 pytestmark = pytest.mark.django_db
 
@@ -144,16 +145,13 @@ def test_a_price_changed_in_the_oscar_dashboard(client, admin_user, bgm):
     record = product.stockrecords.get()
     client.force_login(admin_user)
     url = f"/shop/dashboard/catalogue/products/{product.pk}/"
-    formsets = ("stockrecord_formset", "category_formset", "image_formset", "recommended_formset")
-    page = client.get(url)
-    data = form_data(page.context, formsets=[name for name in formsets if name in page.context])
-    data["stockrecords-0-price"] = str(int(record.price) + 5000)
-    data["stockrecords-0-num_in_stock"] = str(record.num_in_stock + 3)
+    context = client.get(url).context
+    data = page_data(
+        context, **stock_row(context, 0, price=str(int(record.price) + 5000), num_in_stock=str(record.num_in_stock + 3))
+    )
     response = client.post(url, data)
     assert response.status_code == 302, [
-        (name, getattr(response.context[name], "errors", None))
-        for name in ("form", *formsets)
-        if name in response.context
+        (name, getattr(response.context.get(name), "errors", None)) for name in ("form", "stockrecord_formset")
     ]
     entry = entries_for(record, action=LogEntry.Action.UPDATE).get()
     assert entry.actor == admin_user
@@ -297,3 +295,20 @@ def test_logging_costs_two_queries_per_changed_row(bgm):
         without = change_all(statuses.PROCESSING)
     with_audit = change_all(statuses.SHIPPED)
     assert with_audit - without == 2 * len(lines)
+
+
+def test_a_csv_import_logs_what_it_changed_and_nothing_else(client):
+    from tests.shop.test_product_import import CONFIRM_URL, exported, rows_of, to_csv, upload
+
+    manager = User.objects.get(username="huucodongnai")
+    client.force_login(manager)
+    rows = rows_of(exported(client))
+    rows[0]["price"] = "123.000"
+    response = upload(client, to_csv(rows))
+    assert client.post(CONFIRM_URL, {"token": response.context["token"]}).status_code == 302
+    new_entries = LogEntry.objects.filter(pk__gt=BASELINE)
+    record = StockRecord.objects.get(partner__code="huucodongnai", partner_sku=rows[0]["sku"])
+    entry = entries_for(record, action=LogEntry.Action.UPDATE).get()
+    assert entry.actor == manager and int(float(entry.changes["price"][1])) == 123000
+    # The unchanged rows of the file left no entry.
+    assert set(new_entries.values_list("object_pk", flat=True)) <= {str(record.pk), str(record.product_id)}
