@@ -376,3 +376,10 @@ def release(user):
     for partner in user.partners.filter(cooperative__isnull=False):
         partner.users.remove(user)
     user.__dict__.pop("_scoping_cooperative", None)
+
+
+@transaction.atomic
+def unassign(user):
+    """Undo `assign`: no membership, no cooperative groups, no Oscar partner; the account stays."""
+    CooperativeMembership.objects.filter(user=user).delete()  # its post_delete signal calls release()
+    release(user)  # also when there was no membership row to delete

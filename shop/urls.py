@@ -22,6 +22,8 @@ from shop import views
 # Language-neutral routes: staff tools, health checks and machine endpoints.
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    # The code after the password (shop.staff), before Wagtail's admin wraps it in its own checks.
+    path("admin/two-factor/verify/", include("shop.staff.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
     path("documents/", include(wagtaildocs_urls)),

@@ -46,6 +46,15 @@ def stripe_context():
     }
 
 
+class IndexView(views.IndexView):
+    """The gateway (guest, new account or sign in), whose sign-in now goes through the login limits."""
+
+    def get_form_kwargs(self):
+        # Oscar builds its AuthenticationForm without the request; django-axes needs it to count
+        # failures (and refuses to authenticate without it).
+        return {**super().get_form_kwargs(), "request": self.request}
+
+
 class PaymentResultMixin(OrderPlacementMixin):
     """Turns a payment `card.Result` into the next page, for the submit and the 3-D Secure return."""
 

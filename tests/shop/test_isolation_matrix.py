@@ -502,6 +502,9 @@ def test_platform_only_sections_refuse_cooperative_users(client, a_user, name, r
         "/shop/dashboard/partners/",
         "/admin/users/",
         "/admin/groups/",
+        "/admin/users/new/",
+        "/admin/reports/audit/",
+        "/admin/reports/audit/results/",
     ],
 )
 def test_platform_wide_sections_are_closed_to_cooperative_users(client, a_user, url):
