@@ -49,7 +49,11 @@ def test_one_form_creates_the_user_with_membership_group_and_partner(admin_clien
     user = User.objects.get(username="nv-moi")
     membership = user.cooperative_membership
     assert (membership.cooperative, membership.role) == (bgm, Role.STAFF)
-    assert list(user.groups.values_list("name", flat=True)) == [ROLE_GROUPS[Role.STAFF]]
+    # The role's permissions, and the staff group of the cooperative's workspace (its pages and media).
+    assert set(user.groups.values_list("name", flat=True)) == {
+        ROLE_GROUPS[Role.STAFF],
+        f"{bgm.name} · {ROLE_GROUPS[Role.STAFF]}",
+    }
     assert list(user.partners.all()) == [bgm.partner]
     assert not user.is_staff and not user.is_superuser
     assert user.has_perm("wagtailadmin.access_admin")
@@ -101,7 +105,11 @@ def test_editing_moves_a_user_to_the_other_cooperative_and_back_to_none(admin_cl
     user.refresh_from_db()
     assert user.cooperative_membership.cooperative == hcdn
     assert list(user.partners.all()) == [hcdn.partner]
-    assert list(user.groups.values_list("name", flat=True)) == [ROLE_GROUPS[Role.MANAGER]]
+    # The role's group, and the manager group of the new cooperative's workspace (pages, media): no Bù Gia Mập's.
+    assert set(user.groups.values_list("name", flat=True)) == {
+        ROLE_GROUPS[Role.MANAGER],
+        f"{hcdn.name} · {ROLE_GROUPS[Role.MANAGER]}",
+    }
     assert admin_client.post(url, {**data, "cooperative": "", "role": ""}).status_code == 302
     user = User.objects.get(pk=user.pk)
     assert not CooperativeMembership.objects.filter(user=user).exists()
