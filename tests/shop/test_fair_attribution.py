@@ -62,7 +62,9 @@ def count(fair, kind):
 
 
 def buy_links(html):
-    return [unescape(href) for href in re.findall(r'<a class="e-btn" href="([^"]+)" target="_blank" rel="noopener">', html)]
+    return [
+        unescape(href) for href in re.findall(r'<a class="e-btn" href="([^"]+)" target="_blank" rel="noopener">', html)
+    ]
 
 
 def cookie_touch(client):
