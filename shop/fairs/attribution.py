@@ -6,8 +6,10 @@ A link into the shop carries the fair's code as `?hoi_cho=<code>` (links out of 
 one place that knows those names.
 
 `FairAttributionMiddleware` sees every request except the embed routes (which set no cookies):
-- an arrival with a live fair's code counts one click for that fair (cms/embeds: from an embed, or
-  by QR code / link) and, unless the visitor already has a fair in force, sets a signed cookie
+- an arrival with a live fair's code counts one click for that fair (from an embed, or by QR code
+  / link); a request with the code whose Referer is another page of the shop (not an embed) is the
+  visitor moving around, e.g. Oscar sending them back to the product page after "add to basket",
+  and is not counted again; and, unless the visitor already has a fair in force, sets a signed cookie
   naming the fair and the time: the first fair within FAIR_ATTRIBUTION_DAYS wins, a later fair's
   link does not overwrite it, after expiry a new fair can;
 - while a fair is in force, the visitor's basket, once it exists, is marked with it
@@ -167,9 +169,19 @@ class FairAttributionMiddleware:
         if fair is None:
             return None
         from_embed = request.GET.get(SOURCE_PARAM) == EMBED_SOURCE
-        FairCount.bump(fair.translation_key, FairCount.Kind.EMBED_CLICK if from_embed else FairCount.Kind.LINK_CLICK)
+        if not _from_within_the_shop(request):
+            kind = FairCount.Kind.EMBED_CLICK if from_embed else FairCount.Kind.LINK_CLICK
+            FairCount.bump(fair.translation_key, kind)
         source = Attribution.Source.EMBED if from_embed else Attribution.Source.LINK
         return Touch(str(fair.translation_key), fair.code, source, now())
+
+
+def _from_within_the_shop(request) -> bool:
+    """True when the Referer is one of the shop's own pages other than an embed (the iframe a click comes from)."""
+    from cms.framing import is_embed_path
+
+    referer = urlsplit(request.META.get("HTTP_REFERER") or "")
+    return referer.netloc == request.get_host() and not is_embed_path(referer.path)
 
 
 def on_order_placed(sender, order, user=None, **kwargs):

@@ -225,6 +225,19 @@ def test_within_the_window_the_order_is_attributed(client, settings, fair, produ
     assert checkout_cod(client).fair_attribution.code == "HCM2026"
 
 
+def test_moving_around_the_shop_with_the_code_in_the_address_is_not_another_click(client, fair, products):
+    landing = f"{products[0].get_absolute_url()}?hoi_cho=HCM2026&nguon=nhung"
+    client.get(landing, HTTP_REFERER=f"http://testserver/embed/page/{fair.pk}/")  # the embed's Buy
+    # Oscar sends the shopper back to the page they added from, code and all.
+    client.post(f"/shop/basket/add/{products[0].pk}/", {"quantity": 1}, HTTP_REFERER=f"http://testserver{landing}")
+    back = client.get(landing, HTTP_REFERER=f"http://testserver{landing}")
+    assert back.status_code == 200
+    assert count(fair, FairCount.Kind.EMBED_CLICK) == 1
+    # From another site (the organiser's page, a chat app) it is a new click.
+    client.get(landing, HTTP_REFERER="https://hoicho.example.vn/san-pham")
+    assert count(fair, FairCount.Kind.EMBED_CLICK) == 2
+
+
 def test_a_forged_or_garbled_cookie_is_ignored(client, fair, products):
     client.cookies[attribution.COOKIE_NAME] = f"{fair.translation_key}|HCM2026|link|9999999999"
     add_to_basket(client, products[0])
