@@ -590,6 +590,9 @@ class Product(AbstractProduct):
     def save(self, *args, **kwargs):
         # Store one canonical form so /01/<GTIN-13> and /01/<GTIN-14> find the same product.
         self.gtin = normalise_gtin(self.gtin) if self.gtin else None
+        if self.is_child and self.parent_id:
+            # A variant is always its parent's cooperative's (catalog.scoping finds it by this field).
+            self.cooperative_id = self.parent.cooperative_id
         super().save(*args, **kwargs)
 
     @property

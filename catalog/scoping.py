@@ -24,8 +24,11 @@ ROLE_GROUPS = {Role.MANAGER: "Quản lý HTX", Role.STAFF: "Nhân viên HTX"}
 _ACCESS = [("wagtailadmin", "access_admin"), ("partner", "dashboard_access")]
 _TRACE_MODELS = ("rawmaterialzone", "certification", "ocoprating", "lot", "traceevent")
 _EDIT_TRACE = [("catalogue", f"{action}_{model}") for model in _TRACE_MODELS for action in ("add", "change", "view")]
-_EDIT_TRACE += [("catalogue", "change_product"), ("catalogue", "view_product"), ("catalogue", "view_cooperative")]
-_MANAGE = [("catalogue", f"delete_{model}") for model in _TRACE_MODELS] + [("catalogue", "change_cooperative")]
+_EDIT_TRACE += [("catalogue", f"{action}_product") for action in ("add", "change", "view")]
+_EDIT_TRACE += [("catalogue", "view_cooperative")]
+_MANAGE = [("catalogue", f"delete_{model}") for model in (*_TRACE_MODELS, "product")] + [
+    ("catalogue", "change_cooperative")
+]
 ROLE_PERMISSIONS = {Role.STAFF: _ACCESS + _EDIT_TRACE, Role.MANAGER: _ACCESS + _EDIT_TRACE + _MANAGE}
 
 

@@ -2,7 +2,9 @@
 
 Cooperatives (with their figures), zones, certificates, OCOP ratings and lots (with their trace
 events inline) are snippets with search and filters; photos and documents use Wagtail's choosers.
-Products are created in Oscar's dashboard; here staff only set their traceability fields.
+Products (GTIN, cooperative, zones, certificates, variants) have one page, in Oscar's dashboard;
+their edit links here lead there. The staff home gets each cooperative's certificate and lot
+panels (catalog/panels.py).
 Every viewset here is scoped by `catalog.scoping`: a cooperative's staff list, choose, open,
 edit, copy and delete only their own cooperative's objects (anything else is a 404), and the
 forms offer only their own cooperative, zones, certificates, products and lots.
@@ -13,17 +15,19 @@ from django.http import Http404
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from oscar.core.loading import get_model
+from wagtail import hooks
+from wagtail.admin.admin_url_finder import ModelAdminURLFinder, register_admin_url_finder
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column, UpdatedAtColumn
 from wagtail.admin.views.generic import IndexView
-from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.chooser import SnippetChooserViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from catalog.models import Certification, Cooperative, Lot, OcopRating, RawMaterialZone
+from catalog.panels import CooperativeChoicePanel, ExpiringCertificatesPanel, LotsOnHoldPanel, workspace_cooperatives
 from catalog.scoping import (
     CooperativePermissionPolicy,
     ScopedChooserMixin,
@@ -304,38 +308,37 @@ class LotViewSet(ScopedViewSetMixin, SnippetViewSet):
         return Lot.objects.select_related("product")
 
 
-class ProductTraceViewSet(ScopedViewSetMixin, ModelViewSet):
-    """Traceability fields of existing products; products themselves are made in Oscar's dashboard."""
+class ProductAdminURLFinder(ModelAdminURLFinder):
+    """A product's edit link anywhere in the admin (choosers, usage) opens its one page, in Oscar's dashboard.
 
-    model = Product
-    name = "product-traceability"
-    icon = "tag"
-    menu_label = _("Sản phẩm (truy xuất)")
-    list_display = ["title", "upc", "gtin", "cooperative"]
-    list_filter = ["cooperative"]
-    search_fields = ["title", "upc", "gtin"]
-    search_backend_name = None
-    copy_view_enabled = False
-    panels = [
-        FieldPanel("title", read_only=True),
-        FieldRowPanel([FieldPanel("cooperative"), FieldPanel("gtin")]),
-        FieldPanel("origin_zones", widget=forms.CheckboxSelectMultiple),
-        FieldPanel("certifications", widget=forms.CheckboxSelectMultiple),
-    ]
+    Products, with their GTIN, cooperative, zones, certificates and variants, are edited only there
+    (shop/dashboard/catalogue); the scoped permission policy above still decides who gets the link.
+    """
 
-    def get_common_view_kwargs(self, **kwargs):
-        return super().get_common_view_kwargs(**{"add_url_name": None, "delete_url_name": None, **kwargs})
+    edit_url_name = "dashboard:catalogue-product"
 
-    def get_urlpatterns(self):
-        # No add or delete here: creating and removing products stays in Oscar's dashboard.
-        return [p for p in super().get_urlpatterns() if p.name not in {"add", "delete"}]
+
+register_admin_url_finder(Product, ProductAdminURLFinder)
 
 
 class TraceabilityGroup(SnippetViewSetGroup):
     menu_label = _("Truy xuất nguồn gốc")
     menu_icon = "site"
     menu_order = 250
-    items = (CooperativeViewSet, ZoneViewSet, CertificationViewSet, OcopRatingViewSet, LotViewSet, ProductTraceViewSet)
+    items = (CooperativeViewSet, ZoneViewSet, CertificationViewSet, OcopRatingViewSet, LotViewSet)
 
 
 register_snippet(TraceabilityGroup)
+
+
+# STAFF HOME: the traceability panels of each cooperative (catalog/panels.py)
+# ------------------------------------------------------------------------------
+@hooks.register("construct_homepage_panels")
+def add_traceability_panels(request, panels):
+    cooperatives = workspace_cooperatives(request)
+    if not cooperatives:
+        return
+    if is_platform_admin(request.user):
+        panels.append(CooperativeChoicePanel(request))
+    panels.append(ExpiringCertificatesPanel(request, cooperatives))
+    panels.append(LotsOnHoldPanel(request, cooperatives))

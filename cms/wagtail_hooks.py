@@ -16,3 +16,9 @@ def register_product_chooser():
 @hooks.register("register_admin_menu_item")
 def register_shop_dashboard_link():
     return MenuItem(_("Quản lý bán hàng"), reverse("dashboard:index"), icon_name="tag", order=900)
+
+
+@hooks.register("register_admin_menu_item")
+def register_products_link():
+    # A product's one page (variants, price, stock, traceability, CSV) is in Oscar's dashboard.
+    return MenuItem(_("Sản phẩm"), reverse("dashboard:catalogue-product-list"), icon_name="tag", order=240)

@@ -11,11 +11,12 @@ from email.mime.image import MIMEImage
 
 from django.apps import apps
 from django.conf import settings
+from django.db import transaction
 from django.db.models import F
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import get_language
 
-from shop.order import statuses
+from shop.order import statuses, tracking
 from shop.payment import vietqr
 
 logger = logging.getLogger("shop.order")
@@ -72,6 +73,7 @@ def order_context(order) -> dict:
         "home_url": absolute_url("/" if get_language() == settings.LANGUAGE_CODE else f"/{get_language()}/"),
         "payment": payment_instructions(order),
         "shop_name": settings.OSCAR_SHOP_NAME,
+        "tracked_lines": tracking.tracked_lines(order),
     }
 
 
@@ -142,6 +144,26 @@ def confirmation_attachments(context) -> list:
     image.add_header("Content-ID", f"<{QR_CONTENT_ID}>")
     image.add_header("Content-Disposition", "inline", filename=f"vietqr-{payment.reference}.png")
     return [image]
+
+
+def announce_line_changes(order, lines, old_status) -> None:
+    """After the commit, one email to the shopper about these lines: status, carrier, tracking number.
+
+    `old_status` is the order's status before the change; if the order moved on too, the email says so.
+    """
+    line_ids = [line.pk for line in lines]
+    transaction.on_commit(lambda: _send_line_changes(order.pk, line_ids, old_status))
+
+
+def _send_line_changes(order_pk, line_ids, old_status):
+    from oscar.core.loading import get_class
+
+    order = apps.get_model("order", "Order")._default_manager.get(pk=order_pk)
+    try:
+        get_class("order.utils", "OrderDispatcher")().send_order_lines_changed_email(order, line_ids, old_status)
+    except Exception:
+        # The change is made either way; a mail server failure is logged, not shown to staff as a 500.
+        logger.exception("Order #%s: email about lines %s not sent", order.number, line_ids)
 
 
 def send_order_confirmation(order) -> None:

@@ -8,6 +8,7 @@ code that places orders elsewhere (a payment webhook, a reconcile command) calls
 import logging
 
 from django.utils import translation
+from django.utils.translation import gettext as _
 from oscar.apps.order import utils
 from oscar.core.loading import get_model
 
@@ -51,6 +52,39 @@ class OrderDispatcher(utils.OrderDispatcher):
                 "status_label": statuses.label(new_status),
                 "status_note": statuses.note(new_status),
             }
+            context["shipment_lines"] = [line for line in context["tracked_lines"] if line.shipments]
+            messages = self.dispatcher.get_messages(self.ORDER_STATUS_CHANGED_EVENT_CODE, context)
+            self.dispatch_order_messages(order, messages, self.ORDER_STATUS_CHANGED_EVENT_CODE)
+
+    def send_order_lines_changed_email(self, order, line_ids, old_status):
+        """Tell the shopper what happened to some lines (shipped with carrier and tracking, cancelled, ...).
+
+        The status-change email, about lines: if the order moved on as well it says so; otherwise it
+        names the lines' new status. One email per staff action, however many lines it touched.
+        """
+        with translation.override(order.language):
+            context = emails.order_context(order)
+            changed = [line for line in context["tracked_lines"] if line.pk in set(line_ids)]
+            if order.status != old_status:
+                status_label, status_note = statuses.label(order.status), statuses.note(order.status)
+            else:
+                line_statuses = {line.status_code for line in changed}
+                status_label = statuses.label(*line_statuses) if len(line_statuses) == 1 else _("Cập nhật đơn hàng")
+                status_note = ""
+                if statuses.CANCELLED in line_statuses:
+                    status_note = _(
+                        "Sản phẩm đã hủy không bị tính tiền; nếu bạn đã thanh toán, chúng tôi sẽ hoàn lại phần tiền đó."
+                    )
+            context.update(
+                {
+                    "old_status_label": statuses.label(old_status),
+                    "status_label": status_label,
+                    "status_note": status_note,
+                    "order_moved_on": order.status != old_status,
+                    "lines_changed": True,
+                    "shipment_lines": changed,
+                }
+            )
             messages = self.dispatcher.get_messages(self.ORDER_STATUS_CHANGED_EVENT_CODE, context)
             self.dispatch_order_messages(order, messages, self.ORDER_STATUS_CHANGED_EVENT_CODE)
 

@@ -13,6 +13,7 @@ from oscar.core.loading import get_model
 from oscar.templatetags.currency_filters import currency
 
 from shop.checkout.placement import whole_dong
+from shop.order import statuses
 from shop.payment import stripe_client
 from shop.payment.models import OrderRefund
 
@@ -31,6 +32,26 @@ class RefundNotAllowed(Exception):
 def refundable(source):
     """Whole đồng of `source` that was paid and not yet refunded."""
     return max(whole_dong(source.amount_debited - source.amount_refunded), 0)
+
+
+def refund_due(order) -> int:
+    """Whole đồng the shopper paid for what has been cancelled and has not had back yet.
+
+    A cancelled order owes back everything paid; otherwise its cancelled lines, at what the shopper
+    paid for them (after discounts). Refunds already made count against it, whatever they were for.
+    Nothing is refunded here: the dashboard shows this next to the refund form (never automatic).
+    """
+    sources = list(order.sources.all())
+    paid = sum(whole_dong(source.amount_debited) for source in sources)
+    refunded = sum(whole_dong(source.amount_refunded) for source in sources)
+    if paid <= 0:
+        return 0
+    if order.status == statuses.CANCELLED:
+        owed_back = paid
+    else:
+        cancelled = order.lines.filter(status=statuses.CANCELLED).values_list("line_price_incl_tax", flat=True)
+        owed_back = sum(whole_dong(price) for price in cancelled)
+    return max(min(paid, owed_back) - refunded, 0)
 
 
 def refund_order(order, source_id, amount, token, user, reason=""):

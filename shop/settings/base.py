@@ -106,7 +106,7 @@ OSCAR_APPS = [
     "oscar.apps.dashboard.reports.apps.ReportsDashboardConfig",
     "oscar.apps.dashboard.users.apps.UsersDashboardConfig",
     "shop.dashboard.orders.apps.OrdersDashboardConfig",  # forked: each cooperative acts on its own lines
-    "oscar.apps.dashboard.catalogue.apps.CatalogueDashboardConfig",
+    "shop.dashboard.catalogue.apps.CatalogueDashboardConfig",  # forked: a product is its cooperative's; variants; CSV
     "oscar.apps.dashboard.offers.apps.OffersDashboardConfig",
     "oscar.apps.dashboard.partners.apps.PartnersDashboardConfig",
     "oscar.apps.dashboard.pages.apps.PagesDashboardConfig",
@@ -370,6 +370,9 @@ SHIPPING_ORIGIN_PROVINCE = env("SHIPPING_ORIGIN_PROVINCE", default="75")
 SHIPPING_DEFAULT_WEIGHT_KG = env("SHIPPING_DEFAULT_WEIGHT_KG", default="0.5")
 # Guest order tracking: lookups allowed per visitor address in 15 minutes.
 ORDER_TRACKING_ATTEMPTS = env.int("ORDER_TRACKING_ATTEMPTS", default=10)
+# Staff home: a product shows as "running low" when fewer units than this are free (in stock minus
+# allocated), unless its stock record sets its own low-stock threshold in the product dashboard.
+LOW_STOCK_THRESHOLD = env.int("LOW_STOCK_THRESHOLD", default=10)
 
 # TRADE FAIRS (shop.fairs)
 # ------------------------------------------------------------------------------

@@ -73,10 +73,6 @@ MAPPED = {
     **snippet("certification", lambda b: b.certification),
     **snippet("ocoprating", lambda b: b.ocop),
     **snippet("lot", lambda b: b.lot),
-    **{
-        f"product-traceability:{name}": lambda b: {"pk": b.product.pk}
-        for name in ("edit", "usage", "history", "history_results")
-    },
     "product_chooser:chosen": lambda b: {"pk": b.product.pk},
     "dashboard:catalogue-product": lambda b: {"pk": b.product.pk},
     "dashboard:catalogue-product-delete": lambda b: {"pk": b.product.pk},
@@ -134,8 +130,8 @@ IRRELEVANT = {
     "wagtailadmin_editing_sessions:ping": "the user's own editing session; the object view itself is scoped",
     "wagtailadmin_editing_sessions:release": "the user's own editing session",
     "wagtailadmin_password_reset_confirm": "a password-reset token, no object",
-    "dashboard:catalogue-product-create": "the argument is a shared product type; Oscar limits the new "
-    "product's stock records to the user's own partner",
+    "dashboard:catalogue-product-create": "the argument is a shared product type; the new product's "
+    "cooperative is fixed to the user's own and its stock records take only their own partner",
     "wagtailadmin_choose_page_child": "Wagtail's page chooser shows every admin user the page tree's "
     "titles; pages are not cooperative-owned yet (CooperativePage subtree scoping is a later step)",
     "wagtailadmin_pages:move_confirm": "GET only renders a confirmation; pages are not cooperative-owned "
@@ -222,13 +218,16 @@ def b(a_user):
     other = Cooperative.objects.get(partner__code="huucodongnai")
     order = order_of(cooperative)
     mixed = order_of(cooperative, other)
+    # B's product that A's partner also stocks: still B's (Oscar would open it to both partners).
+    product = Product.objects.filter(cooperative=cooperative, structure="standalone").first()
+    StockRecord.objects.create(product=product, partner=other.partner, partner_sku="A-HOLDS-B", price=1000)
     return CooperativeB(
         cooperative=cooperative,
         zone=RawMaterialZone.objects.filter(cooperative=cooperative).first(),
         certification=Certification.objects.filter(cooperative=cooperative).exclude(kind="ocop").first(),
         ocop=OcopRating.objects.filter(cooperative=cooperative).first(),
         lot=Lot.objects.filter(product__cooperative=cooperative).first(),
-        product=Product.objects.filter(cooperative=cooperative, structure="standalone").first(),
+        product=product,
         user=CooperativeMembership.objects.filter(cooperative=cooperative).first().user,
         order=order,
         note=order.notes.create(message="Ghi chú của HTX B"),
@@ -359,10 +358,17 @@ def test_no_cooperative_member_is_staff():
         ("/admin/snippets/choose/catalogue/lot/", lambda b: [b.lot.code]),
         ("/admin/snippets/choose/catalogue/rawmaterialzone/", lambda b: [b.zone.code]),
         ("/admin/snippets/choose/catalogue/certification/", lambda b: [b.certification.number]),
-        ("/admin/product-traceability/", lambda b: [f"/edit/{b.product.pk}/"]),
-        ("/shop/dashboard/catalogue/", lambda b: [b.product.upc]),
+        ("/shop/dashboard/catalogue/", lambda b: [b.product.upc, f"/products/{b.product.pk}/"]),
+        ("/shop/dashboard/catalogue/?upc=DEMO-BGM", lambda b: [b.product.upc]),
+        ("/shop/dashboard/catalogue/products/export/", lambda b: [b.product.upc, "DEMO-BGM"]),
+        ("/shop/dashboard/catalogue/product-lookup/?q=B", lambda b: [f'"id": {b.product.pk}', b.product.title]),
+        ("/admin/product_chooser/", lambda b: [b.product.upc]),
         ("/shop/dashboard/orders/", lambda b: [str(b.order.number)]),
         ("/shop/dashboard/orders/?response_format=csv", lambda b: [str(b.order.number)]),
+        # The staff home's panels (orders to fulfil, stock, sales, certificates, lots) and Oscar's home.
+        ("/admin/", lambda b: [str(b.order.number)]),
+        ("/admin/?htx=bugiamap", lambda b: [str(b.order.number)]),
+        ("/shop/dashboard/", lambda b: [str(b.order.number)]),
     ],
 )
 def test_lists_choosers_and_exports_never_include_the_other_cooperatives_objects(client, a_user, b, url, hidden):
@@ -371,9 +377,32 @@ def test_lists_choosers_and_exports_never_include_the_other_cooperatives_objects
     assert response.status_code == 200
     body = response.content.decode()
     if response["Content-Type"].startswith("application/json"):
-        body = response.json()["html"]
+        # Wagtail's choosers answer with rendered HTML inside JSON; Oscar's lookup with plain JSON.
+        body = response.json().get("html", body)
     for text in hidden(b):
         assert text not in body
+
+
+def test_the_staff_home_never_shows_the_other_cooperatives_rows(client, a_user, b):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    Lot.objects.filter(pk=b.lot.pk).update(status=Lot.Status.ON_HOLD)
+    Certification.objects.filter(pk=b.certification.pk).update(
+        withdrawn_on=None, suspended_from=None, valid_from=None, expires_on=timezone.localdate() + timedelta(days=5)
+    )
+    StockRecord.objects.filter(partner=b.cooperative.partner).update(num_in_stock=1, num_allocated=0)
+    client.force_login(a_user)
+    body = client.get("/admin/").content.decode()
+    for url in (
+        f"/snippets/catalogue/lot/edit/{b.lot.pk}/",
+        f"/snippets/catalogue/certification/edit/{b.certification.pk}/",
+        f"/shop/dashboard/catalogue/products/{b.product.pk}/",
+        f"/shop/dashboard/orders/{b.order.number}/",
+    ):
+        assert url not in body, url
+    assert f"/shop/dashboard/orders/{b.mixed_order.number}/" in body  # A's own line in it is to fulfil
 
 
 def test_the_csv_export_of_selected_orders_skips_the_other_cooperatives(client, a_user, b):
