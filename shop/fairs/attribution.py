@@ -151,7 +151,6 @@ class FairAttributionMiddleware:
         if code:
             new_touch = self._arrival(request, code, touch)
             touch = touch or new_touch
-        request.fair_touch = touch
         response = self.get_response(request)
         if new_touch is not None and touch is new_touch:
             remember(response, new_touch)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
-from django.views.generic import TemplateView
+from django.views.generic import TemplateView, View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.models import Locale
 
@@ -151,7 +151,13 @@ class FairReportView(FairReportMixin, WagtailAdminTemplateMixin, TemplateView):
         return context
 
 
-class FairReportCsvView(FairReportMixin, TemplateView):
+def text_cell(value) -> str:
+    """Text for a spreadsheet cell; a leading = + - @ is quoted so it is never run as a formula."""
+    value = str(value or "")
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+
+
+class FairReportCsvView(FairReportMixin, View):
     """The report's figures as CSV: per day (default) or per product (`?bang=san-pham`)."""
 
     DAILY_COLUMNS = ["date", "embed_views", "embed_clicks", "link_clicks", "orders", "revenue_vnd"]
@@ -165,7 +171,13 @@ class FairReportCsvView(FairReportMixin, TemplateView):
             writer.writerow(self.PRODUCT_COLUMNS)
             for row in figures.top_products(limit=None):
                 writer.writerow(
-                    [row["product_id"], row["title"], row["partner__name"], row["quantity"], row["revenue"]]
+                    [
+                        row["product_id"],
+                        text_cell(row["title"]),
+                        text_cell(row["partner__name"]),
+                        row["quantity"],
+                        row["revenue"],
+                    ]
                 )
             name = "san-pham"
         else:

@@ -178,3 +178,10 @@ def test_queries_do_not_grow_with_orders_or_days(admin_client, fair, goods):
 def test_empty_report_says_so(admin_client, fair):
     html = admin_client.get(f"/admin/hoi-cho/{fair.pk}/").content.decode()
     assert "Chưa có đơn hàng nào đến từ hội chợ này." in html and "Chưa có số liệu" in html
+
+
+def test_csv_text_is_never_a_spreadsheet_formula():
+    from shop.fairs.views import text_cell
+
+    assert text_cell('=HYPERLINK("http://x")') == '\'=HYPERLINK("http://x")'
+    assert [text_cell(v) for v in ("+1", "-1", "@A", "Điều rang", None)] == ["'+1", "'-1", "'@A", "Điều rang", ""]
