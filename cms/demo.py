@@ -593,6 +593,7 @@ def _news(home, images):
             venue=t("Trung tâm hội chợ (địa điểm mẫu)", "Exhibition centre (sample venue)"),
             city=t("Đồng Nai", "Đồng Nai"),
             booth=t("Gian hàng A12 (mẫu)", "Booth A12 (sample)"),
+            code="DEMO-OCOPDN",
             intro=t(
                 "Hai hợp tác xã mang hạt điều rang muối, điều nhân và hộp quà Tết đến hội chợ (sự kiện mẫu).",
                 "Both cooperatives bring roasted salted cashews, kernels and Tết gift boxes to the fair "

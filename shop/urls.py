@@ -36,6 +36,8 @@ urlpatterns = [
     path("oembed", oembed.oembed, name="oembed"),
     # Product feeds in JSON and CSV for organisers, optionally one trade fair's (cms.feeds).
     path("feeds/", include("cms.feed_urls")),
+    # Trade fairs' short links, printed under their QR codes: /h/<code>, /h/<code>/<product id>.
+    path("h/", include("shop.fairs.urls")),
     # GS1 Digital Link resolver (/01/...), /.well-known/gs1resolver, EPCIS and QR images.
     path("", include("catalog.gs1_urls")),
 ]

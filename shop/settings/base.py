@@ -161,6 +161,7 @@ LOCAL_APPS = [
     "shop.apps.ShopConfig",
     "cms.apps.CmsConfig",
     "shop.staff.apps.StaffConfig",
+    "shop.fairs.apps.FairsConfig",  # trade fairs as a sales channel: attribution and the fair report
 ]
 # Local apps first so their templates, translations and commands win over the libraries'.
 INSTALLED_APPS = LOCAL_APPS + DJANGO_APPS + WAGTAIL_APPS + OSCAR_APPS + THIRD_PARTY_APPS
@@ -185,6 +186,9 @@ MIDDLEWARE = [
     # Embed routes may be framed, nothing else: exempts them from the line above and adds the
     # matching CSP frame-ancestors everywhere (cms.framing).
     "cms.framing.FramingMiddleware",
+    # Counts arrivals with a fair's code and remembers the first fair (signed cookie, then the
+    # basket); outside the page cache so cached pages are counted too and stay cookie-free.
+    "shop.fairs.attribution.FairAttributionMiddleware",
     # Serves cached pages to cookie-less visitors; invalidated on publish and price/stock changes.
     "cms.cache.AnonymousPageCacheMiddleware",
     "oscar.apps.basket.middleware.BasketMiddleware",
@@ -425,6 +429,12 @@ ORDER_TRACKING_ATTEMPTS = env.int("ORDER_TRACKING_ATTEMPTS", default=10)
 # Staff home: a product shows as "running low" when fewer units than this are free (in stock minus
 # allocated), unless its stock record sets its own low-stock threshold in the product dashboard.
 LOW_STOCK_THRESHOLD = env.int("LOW_STOCK_THRESHOLD", default=10)
+
+# TRADE FAIRS (shop.fairs)
+# ------------------------------------------------------------------------------
+# Days a visitor's first arrival through a fair's link, QR code or embed counts for their orders;
+# within them a later fair does not take over, after them a new fair can.
+FAIR_ATTRIBUTION_DAYS = env.int("FAIR_ATTRIBUTION_DAYS", default=30)
 
 # TRACEABILITY (catalog)
 # ------------------------------------------------------------------------------

@@ -8,6 +8,8 @@ argument is found by walking the resolver. Each must be either
   and the database does not change; or
 - PLATFORM_ONLY: a section without a cooperative dimension; the cooperative user is refused
   outright, whatever the object; or
+- SHARED: it takes an object both cooperatives have a part in (a trade fair); the user of A opens it
+  and sees only A's part: none of B's figures or products in the page or its CSV; or
 - IRRELEVANT: with the reason.
 A new staff URL that is none of these fails `test_every_staff_url_with_an_argument_is_covered`.
 """
@@ -265,7 +267,16 @@ IRRELEVANT = {
 }
 
 
+# Name -> kwargs naming a trade fair where both cooperatives sold (see `fair_of_both`).
+SHARED = {
+    "fairs_report:detail": lambda fair: {"pk": fair.pk},
+    "fairs_report:csv": lambda fair: {"pk": fair.pk},
+}
+
+
 def classify(name):
+    if name in SHARED:
+        return "shared"
     if name in MAPPED:
         return "mapped"
     if name in IRRELEVANT:
@@ -731,3 +742,37 @@ def test_the_admin_api_lists_own_pages_and_media_only(client, a_user, b, endpoin
     ids = {item["id"] for item in response.json()["items"]}
     assert own(b) in ids
     assert theirs(b) not in ids
+
+
+# SHARED OBJECTS: the user of A sees only A's part
+# ------------------------------------------------------------------------------
+@pytest.fixture
+def fair_of_both():
+    """A fair whose attributed order has one line of each cooperative, at prices found nowhere else."""
+    from shop.fairs.models import OrderAttribution
+    from tests.factories import create_fair, create_product
+
+    a = create_product(title="Điều của HTX A hội chợ", price=123000, partner_code="huucodongnai")
+    b = create_product(title="Điều của HTX B hội chợ", price=987000, partner_code="bugiamap")
+    fair = create_fair("HCM2026", products=[a, b])
+    basket = Basket.objects.create()
+    basket.strategy = Default()
+    basket.add_product(a, 1)
+    basket.add_product(b, 1)
+    order = create_order(basket=basket)
+    OrderAttribution.objects.create(
+        order=order, fair_key=fair.translation_key, code=fair.code, source="link", touched_at=order.date_placed
+    )
+    return fair
+
+
+@pytest.mark.parametrize("name", sorted(SHARED))
+@pytest.mark.parametrize("query", ["", "?bang=san-pham", "?hop_tac_xa=bu-gia-map"])
+def test_a_shared_object_shows_the_user_only_their_cooperatives_part(client, a_user, fair_of_both, name, query):
+    client.force_login(a_user)
+    response = client.get(reverse(name, kwargs=SHARED[name](fair_of_both)) + query)
+    assert response.status_code == 200
+    body = response.content.decode("utf-8-sig")
+    assert "123000" in body or "123.000" in body, "A's own revenue is there"
+    for text in ("987000", "987.000", "1110000", "1.110.000", "Điều của HTX B hội chợ", "Bù Gia Mập"):
+        assert text not in body, text
