@@ -111,7 +111,7 @@ def lot_for_line(line):
 
 
 def payment_method(order) -> str:
-    """How the order is paid: CARD, COD or BANK_TRANSFER (from the payment app), or ""."""
+    """How the order is paid: CARD, COD, BANK_TRANSFER or "free" for 0 ₫ (from the payment app), or ""."""
     attempt = getattr(order, "payment_attempt", None)
     return getattr(attempt, "method", "") or ""
 

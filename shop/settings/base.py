@@ -406,6 +406,10 @@ STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
 STRIPE_API_BASE = env("STRIPE_API_BASE", default="")
 # Seconds a webhook's signed timestamp may be old (Stripe's default is 300).
 STRIPE_WEBHOOK_TOLERANCE = env.int("STRIPE_WEBHOOK_TOLERANCE", default=300)
+# The smallest card charge offered, in đồng. Stripe refuses charges under the equivalent of its
+# minimum in the account's settlement currency (US$0.50, €0.50, CZK 15…: about 9.000–18.000 ₫,
+# moving with exchange rates); 20.000 ₫ stays above all of them.
+STRIPE_MINIMUM_CHARGE_VND = env.int("STRIPE_MINIMUM_CHARGE_VND", default=20000)
 # A card payment left unfinished (3-D Secure abandoned, browser gone) is cancelled and its stock
 # released by `reconcile_payments` after this many minutes.
 CARD_PAYMENT_TIMEOUT_MINUTES = env.int("CARD_PAYMENT_TIMEOUT_MINUTES", default=30)
