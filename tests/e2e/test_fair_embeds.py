@@ -78,9 +78,7 @@ def heights(page, selector):
     return outer, inner
 
 
-def test_organiser_page_embeds_cards_that_resize_and_sell_for_the_fair(
-    page, migration_data, demo_live_server, organiser_site
-):
+def test_organiser_page_embeds_cards_that_resize_and_sell_for_the_fair(page, demo_live_server, organiser_site):
     shop = demo_live_server.url
     fair = TradeFairPage.objects.get(code=CODE, locale__language_code="vi")
     featured = [block["value"] for block in fair.featured_products.raw_data]
