@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.pages.listing import ExplorableIndexView
@@ -41,7 +42,12 @@ def register_shop_dashboard_link():
 @hooks.register("register_admin_menu_item")
 def register_products_link():
     # A product's one page (variants, price, stock, traceability, CSV) is in Oscar's dashboard.
-    return MenuItem(_("Sản phẩm"), reverse("dashboard:catalogue-product-list"), icon_name="tag", order=240)
+    return MenuItem(
+        pgettext_lazy("mục trình đơn", "Sản phẩm"),
+        reverse("dashboard:catalogue-product-list"),
+        icon_name="tag",
+        order=240,
+    )
 
 
 class OwnCooperativePageMenuItem(MenuItem):

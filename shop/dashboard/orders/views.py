@@ -23,7 +23,7 @@ from django.db.models import Count, Sum
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from oscar.apps.dashboard.orders import views as oscar_views
 from oscar.apps.order import exceptions as order_exceptions
 from oscar.apps.payment.exceptions import PaymentError
@@ -222,7 +222,11 @@ class OrderDetailView(oscar_views.OrderDetailView):
         else:
             messages.success(
                 request,
-                _("Đã ghi “%(event)s” cho %(count)s dòng; khách sẽ nhận email kèm mã vận đơn.")
+                ngettext(
+                    "Đã ghi “%(event)s” cho %(count)s dòng; khách sẽ nhận email kèm mã vận đơn.",
+                    "Đã ghi “%(event)s” cho %(count)s dòng; khách sẽ nhận email kèm mã vận đơn.",
+                    len(lines),
+                )
                 % {"event": statuses.event_label(event_type), "count": len(lines)},
             )
         return self.reload_page()
