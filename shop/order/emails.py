@@ -144,11 +144,23 @@ def confirmation_attachments(context) -> list:
     return [image]
 
 
-def send_order_confirmation(order) -> None:
-    """Send the order confirmation (once per order) in the order's language.
+def queue_order_email(order, event_code, old_status="", new_status=""):
+    """Queue one order email (`shop.tasks.send_order_email_task`, by order id); returns the task result.
+
+    Call it after the commit (`transaction.on_commit`): a rolled-back order or status change must
+    announce nothing, and the worker must be able to see the order. With the immediate backend (dev,
+    tests, `make run`) the email is sent before this returns; in production `db_worker` sends it.
+    """
+    from shop.tasks import send_order_email_task
+
+    return send_order_email_task.enqueue(
+        order_id=order.pk, event_code=event_code, old_status=old_status or "", new_status=new_status or ""
+    )
+
+
+def send_order_confirmation(order):
+    """Queue the order confirmation (sent once per order, in the order's language), after the commit.
 
     For code that places orders outside Oscar's checkout views, such as a payment webhook.
     """
-    from oscar.core.loading import get_class
-
-    get_class("order.utils", "OrderDispatcher")().send_order_placed_email_for_user(order, {})
+    return queue_order_email(order, ORDER_PLACED)

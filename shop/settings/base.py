@@ -331,6 +331,23 @@ HAYSTACK_CONNECTIONS = {"default": {"ENGINE": "haystack.backends.simple_backend.
 HAYSTACK_SIGNAL_PROCESSOR = "haystack.signals.BaseSignalProcessor"
 THUMBNAIL_KVSTORE = "sorl.thumbnail.kvstores.cached_db_kvstore.KVStore"
 
+# SEARCH
+# ------------------------------------------------------------------------------
+# Empty: the embedded search (plain SQL over folded text, cms.search). A URL such as
+# https://user:pass@search.internal:9200 sends queries to that OpenSearch/Elasticsearch cluster
+# (cms.search_cluster); run `manage.py rebuild_search` once to build its index.
+SEARCH_URL = env("SEARCH_URL", default="") or env("OPENSEARCH_URL", default="")
+SEARCH_INDEX = env("SEARCH_INDEX", default="") or (
+    f"{CACHE_KEY_PREFIX}-htx-search" if CACHE_KEY_PREFIX else "htx-search"
+)
+SEARCH_TIMEOUT = env.int("SEARCH_TIMEOUT", default=5)
+
+# IMAGES
+# ------------------------------------------------------------------------------
+# Make the renditions and thumbnails the public pages use as soon as an image is saved, in a task
+# (cms.renditions), so the first visitor does not wait for them.
+PREGENERATE_RENDITIONS = env.bool("PREGENERATE_RENDITIONS", default=True)
+
 # PAGES
 # ------------------------------------------------------------------------------
 # Whole-page cache for cookie-less visitors (cms.cache), dropped on publish and price/stock changes.
