@@ -146,6 +146,7 @@ THIRD_PARTY_APPS = [
     # whichever TASKS_BACKEND a machine picks (see TASKS below).
     "django_tasks",
     "django_tasks_db",
+    "django_http_compression",
 ]
 LOCAL_APPS = [
     "shop.apps.ShopConfig",
@@ -159,6 +160,13 @@ INSTALLED_APPS = LOCAL_APPS + DJANGO_APPS + WAGTAIL_APPS + OSCAR_APPS + THIRD_PA
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Dynamic responses compressed with zstd, brotli or gzip (gzip with Django's BREACH mitigation);
+    # static files come pre-compressed from whitenoise above.
+    "django_http_compression.middleware.HttpCompressionMiddleware",
+    # ETag on every response that may be stored, and 304 when it still matches.
+    "django.middleware.http.ConditionalGetMiddleware",
+    # Cache-Control on every GET that has none: public for cookie-less visitors, private otherwise (cms.http).
+    "cms.http.CachingHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -353,6 +361,8 @@ PREGENERATE_RENDITIONS = env.bool("PREGENERATE_RENDITIONS", default=True)
 # Whole-page cache for cookie-less visitors (cms.cache), dropped on publish and price/stock changes.
 PAGE_CACHE_ENABLED = env.bool("PAGE_CACHE_ENABLED", default=True)
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
+# How long browsers and shared caches may keep a page for cookie-less visitors (cms.http).
+PUBLIC_PAGE_MAX_AGE = env.int("PUBLIC_PAGE_MAX_AGE", default=60)
 
 # SHOP
 # ------------------------------------------------------------------------------
