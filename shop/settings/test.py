@@ -24,6 +24,7 @@ DEMO_DATA_ALLOWED = True
 WHITENOISE_USE_FINDERS = True
 # Database rollbacks between tests do not reach the cache: page caching is off unless a test turns it on.
 PAGE_CACHE_ENABLED = False
+SITE_CHROME_CACHE = False
 # Fixtures save many images; the tests of cms.renditions switch this on where they need it.
 PREGENERATE_RENDITIONS = False
 # Whatever SEARCH_URL a shell exports, tests use the embedded search unless a test says otherwise.
