@@ -14,6 +14,7 @@ import json
 import os
 import subprocess
 import sys
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,7 +34,12 @@ def audit(lighthouse, url, name, out):
     command = [lighthouse, url, "--output=json", f"--output-path={report}", "--quiet"]
     command += [f"--only-categories={','.join(CATEGORIES)}", f"--chrome-flags={CHROME_FLAGS}"]
     env = dict(os.environ, CHROME_PATH=os.environ.get("CHROME_PATH", "/usr/bin/chromium"))
-    subprocess.run(command, check=True, env=env, timeout=300)
+    for attempt in range(3):  # Chromium on a busy machine sometimes loses the trace (NO_NAVSTART)
+        if subprocess.run(command, env=env, timeout=300).returncode == 0:
+            break
+        print(f"{name}: Lighthouse failed (attempt {attempt + 1}), trying again", file=sys.stderr)
+    else:
+        raise RuntimeError(f"Lighthouse failed three times on {url}")
     data = json.loads(report.read_text())
     scores = {c: round((data["categories"][c]["score"] or 0) * 100) for c in CATEGORIES}
     transfer = data["audits"]["total-byte-weight"]["numericValue"]
@@ -77,6 +83,8 @@ def main():
         wait_healthy(port, args.workers, server)
         for name, path in pages.items():
             url = f"http://127.0.0.1:{port}{path}"
+            # The server has seen the page before (as in a shop that is open); the browser has not.
+            urllib.request.urlopen(url, timeout=120).read()
             scores, transfer, failing, metrics = audit(args.lighthouse, url, name, out)
             rows.append((name, path, scores, transfer, failing, metrics))
     finally:

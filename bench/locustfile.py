@@ -107,14 +107,15 @@ class Shopper(HttpUser):
     def _csrf(self):
         return self.client.cookies.get("csrftoken", "")
 
-    def _post(self, path, data, name):
+    def _post(self, path, data, name, referer=None):
         data = {"csrfmiddlewaretoken": self._csrf(), **data}
-        return self.client.post(path, data=data, name=name, headers={"Referer": self.host + path})
+        return self.client.post(path, data=data, name=name, headers={"Referer": self.host + (referer or path)})
 
     def _add_product(self):
         product = random.choice(PATHS["buyable"])
         self.client.get(product["url"], name="product")
-        return self._post(f"/shop/basket/add/{product['id']}/", {"quantity": 1}, "add to basket")
+        # Oscar sends the shopper back to the page they came from (the Referer).
+        return self._post(f"/shop/basket/add/{product['id']}/", {"quantity": 1}, "add to basket", product["url"])
 
     def _checkout(self, method):
         self.client.cookies.clear()

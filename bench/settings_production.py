@@ -12,3 +12,5 @@ CSRF_COOKIE_SECURE = False
 SECURE_HSTS_SECONDS = 0
 SECURE_SSL_REDIRECT = False
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
+# No bucket and no nginx here: gunicorn serves MEDIA_ROOT as nginx would (bench/urls.py).
+ROOT_URLCONF = "bench.urls"

@@ -37,6 +37,7 @@ PRODUCT_THUMBNAILS = (
     ("320x320", {"crop": "center", "format": "WEBP"}),  # product cards, embeds
     ("640x640", {"crop": "center", "format": "WEBP"}),  # product cards on wide screens
     ("240x240", {"crop": "center", "format": "WEBP"}),  # lot page
+    ("480x480", {"crop": "center", "format": "WEBP"}),  # lot page, 2x screens
     ("440x400", {"upscale": False, "format": "WEBP"}),  # product page photos (catalog/includes/product_gallery.html)
     ("880x800", {"upscale": False, "format": "WEBP"}),  # product page photos, 2x screens
     ("100x100", {"upscale": False}),  # basket and checkout
