@@ -1,9 +1,10 @@
 """Whole-page cache for visitors without a session, basket or message cookie.
 
 A cached page is the same for every such visitor, so it is served from Django's cache without
-touching the database. Keys carry a version number; publishing a page, changing a price, stock,
-product or a site setting bumps it (cms.signals), so every cached page is dropped at once.
-Entries also expire after PAGE_CACHE_SECONDS.
+touching the database. Entries carry a version number; publishing a page, changing a price, stock,
+product or a site setting bumps it (cms.signals), so every cached page is dropped at once. The
+version and the entry are read in one round trip (`versioned_get`). Entries also expire after
+PAGE_CACHE_SECONDS.
 
 CSRF tokens in forms are cached as a placeholder and filled in per visitor; cookies the page set
 for a cookie-less visitor (Oscar's "recently viewed" list) are replayed, except the CSRF cookie,
@@ -85,7 +86,24 @@ def cacheable_request(request) -> bool:
 
 def cache_key(request) -> str:
     raw = f"{request.get_host()}|{request.get_full_path()}"
-    return f"pagecache:{current_version()}:{hashlib.sha256(raw.encode()).hexdigest()}"
+    return f"pagecache:{hashlib.sha256(raw.encode()).hexdigest()}"
+
+
+def versioned_get(key):
+    """(current version, value stored under `key` for that version or None), in one cache round trip."""
+    found = cache.get_many([VERSION_KEY, key])
+    version = found.get(VERSION_KEY)
+    if version is None:
+        version = current_version()
+    stored = found.get(key)
+    if isinstance(stored, dict) and stored.get("version") == version:
+        return version, stored["value"]
+    return version, None
+
+
+def versioned_set(key, value, version, timeout=None) -> None:
+    """Store `value` for `version`; an entry of an older version reads as missing (see versioned_get)."""
+    cache.set(key, {"version": version, "value": value}, seconds() if timeout is None else timeout)
 
 
 class AnonymousPageCacheMiddleware:
@@ -96,12 +114,12 @@ class AnonymousPageCacheMiddleware:
         if not cacheable_request(request):
             return self.get_response(request)
         key = cache_key(request)
-        entry = cache.get(key)
+        version, entry = versioned_get(key)
         if entry is not None:
             return self._replay(request, entry)
         response = self.get_response(request)
         if self._storable(response):
-            cache.set(key, self._entry(response), seconds())
+            versioned_set(key, self._entry(response), version)
         response["X-Page-Cache"] = "miss"
         return response
 

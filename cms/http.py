@@ -10,6 +10,8 @@ the GS1 resolver, robots.txt, the ward lists, never_cache views, the Wagtail adm
 - **private, no-cache**: anything personal (a signed-in user, a basket, a cookie set in the response):
   the browser may keep it but asks again each time, and no shared cache stores it. Checkout, account,
   order tracking and dashboard pages are also **no-store**.
+- **no-cache** on other anonymous answers (temporary redirects such as the GS1 resolver's 307,
+  client errors), **no-store** on server errors.
 
 ETags come from Django's ConditionalGetMiddleware (a 304 when the page did not change); the
 compression middleware above it turns them weak. Pages get no Last-Modified: each shows prices,
@@ -70,4 +72,8 @@ class CachingHeadersMiddleware:
             patch_cache_control(response, private=True, no_cache=True)
         elif response.status_code in PUBLIC_STATUSES:
             patch_cache_control(response, public=True, max_age=public_max_age())
+        elif response.status_code >= 500:
+            patch_cache_control(response, no_store=True)
+        else:  # temporary redirects (the GS1 resolver, language switches), client errors: ask again each time
+            patch_cache_control(response, no_cache=True)
         return response

@@ -32,17 +32,15 @@ def _chrome_cached(request, name, build):
     The key carries the page-cache version (cms.cache), which publishing a page or saving a site
     setting bumps, so staff see their change at once; SITE_CHROME_CACHE=false builds it every time.
     """
-    from django.core.cache import cache
-
-    from cms.cache import current_version
+    from cms.cache import versioned_get, versioned_set
 
     if request is None or not getattr(settings, "SITE_CHROME_CACHE", True):
         return build()
-    key = f"sitechrome:{current_version()}:{request.get_host()}:{_language()}:{name}"
-    value = cache.get(key)
+    key = f"sitechrome:{request.get_host()}:{_language()}:{name}"
+    version, value = versioned_get(key)
     if value is None:
         value = build()
-        cache.set(key, value, getattr(settings, "PAGE_CACHE_SECONDS", 300))
+        versioned_set(key, value, version)
     return value
 
 
