@@ -361,6 +361,9 @@ PREGENERATE_RENDITIONS = env.bool("PREGENERATE_RENDITIONS", default=True)
 # Whole-page cache for cookie-less visitors (cms.cache), dropped on publish and price/stock changes.
 PAGE_CACHE_ENABLED = env.bool("PAGE_CACHE_ENABLED", default=True)
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
+# Seconds each app server process trusts its own copy of recent pages and of the purge version
+# (no round trip to Redis for a popular page); another server's purge shows within this time.
+PAGE_CACHE_LOCAL_SECONDS = env.float("PAGE_CACHE_LOCAL_SECONDS", default=2.0)
 # The header menu and the footer, cached per language under the same version (cms_tags._chrome_cached).
 SITE_CHROME_CACHE = env.bool("SITE_CHROME_CACHE", default=True)
 # How long browsers and shared caches may keep a page for cookie-less visitors (cms.http).
