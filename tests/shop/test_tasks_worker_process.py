@@ -51,7 +51,7 @@ def worker_run(django_db_setup, django_db_blocker, tmp_path_factory):
     created = []
     with django_db_blocker.unblock():
         order = place_vn_order("vi", email="chuyenkhoan@example.org")
-        PaymentAttempt.objects.create(
+        attempt = PaymentAttempt.objects.create(
             basket=order.basket,
             order_number=order.number,
             method=emails.BANK_TRANSFER,
@@ -70,7 +70,9 @@ def worker_run(django_db_setup, django_db_blocker, tmp_path_factory):
                 "order": send_order_email_task.enqueue(order_id=order.pk, event_code=emails.ORDER_PLACED),
                 "renditions": generate_renditions_task.enqueue(image_id=image.pk),
             }
-        created += [order, image]
+        products = [line.product for line in order.lines.all()]
+        # Removed afterwards in this order: what refers to a row goes before it.
+        created += [attempt, order, order.basket, *products, image]
         database_url = shareable_database_url(tmp_path_factory.mktemp("worker-db"))
     outbox = tmp_path_factory.mktemp("outbox")
     worker = subprocess.run(
