@@ -22,6 +22,7 @@ from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
+from catalog import scoping
 from catalog.models import (
     OCOP_VALIDITY_MONTHS,
     AdministrativeUnits,
@@ -394,26 +395,34 @@ def _sample_photo(step: str) -> bytes:
     return buffer.getvalue()
 
 
-def _photos() -> dict:
+def _photos(cooperative) -> dict:
+    """The cooperative's sample event photos, in its media collection (its staff choose among these)."""
     Image_ = get_image_model()
+    collection = scoping.media_collection(cooperative)
     photos = {}
     for step in PHOTO_STEPS:
-        title = f"DEMO ảnh minh hoạ: {Step(step).label}"
+        title = f"DEMO ảnh minh hoạ: {Step(step).label} · {cooperative.name}"
         photo = Image_.objects.filter(title=title).first()
         if photo is None:
-            photo = Image_(title=title, file=ImageFile(io.BytesIO(_sample_photo(step)), name=f"demo-{step}.jpg"))
+            photo = Image_(
+                title=title,
+                collection=collection,
+                file=ImageFile(io.BytesIO(_sample_photo(step)), name=f"demo-{cooperative.slug}-{step}.jpg"),
+            )
             photo.save()
         photos[step] = photo
     return photos
 
 
-def _qc_report():
+def _qc_report(cooperative):
     Document = get_document_model()
-    title = "DEMO phiếu kiểm nghiệm mẫu"
+    title = f"DEMO phiếu kiểm nghiệm mẫu · {cooperative.name}"
     document = Document.objects.filter(title=title).first()
     if document is None:
-        document = Document(title=title)
-        document.file.save("demo-qc-report.pdf", ContentFile(_sample_pdf("Sample QC report")), save=False)
+        document = Document(title=title, collection=scoping.media_collection(cooperative))
+        document.file.save(
+            f"demo-qc-report-{cooperative.slug}.pdf", ContentFile(_sample_pdf("Sample QC report")), save=False
+        )
         document.save()
     return document
 
@@ -530,7 +539,7 @@ def _seed(partners, products, log):
             ratings += 1
     log(f"  GTINs (GS1 prefix 200) and {ratings} OCOP ratings")
 
-    photos, report = _photos(), _qc_report()
+    media = {c.pk: (_photos(c), _qc_report(c)) for c in cooperatives.values()}
     lots = {}
     # Plain products first, so the gift boxes can use their lots as inputs.
     ordered = sorted(products.items(), key=lambda item: item[0] in GIFT_INPUTS)
@@ -539,7 +548,7 @@ def _seed(partners, products, log):
             code = f"DEMO-{'BGM' if sku.startswith('DEMO-BGM') else 'HCDN'}{numbers[sku]:02d}-{suffix}"
             harvest = today - timedelta(days=days_ago)
             lots[(sku, suffix)] = _seed_lot(
-                product, sku, code, suffix, harvest, zones, certificates, lots, photos, report
+                product, sku, code, suffix, harvest, zones, certificates, lots, *media[product.cooperative_id]
             )
     events = TraceEvent.objects.filter(lot__in=[lot.pk for lot in lots.values()]).count()
     log(f"  {len(lots)} lots with {events} trace events (one recalled, one on hold)")

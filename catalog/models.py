@@ -630,6 +630,9 @@ class Product(AbstractProduct):
     def save(self, *args, **kwargs):
         # Store one canonical form so /01/<GTIN-13> and /01/<GTIN-14> find the same product.
         self.gtin = normalise_gtin(self.gtin) if self.gtin else None
+        if self.is_child and self.parent_id:
+            # A variant is always its parent's cooperative's (catalog.scoping finds it by this field).
+            self.cooperative_id = self.parent.cooperative_id
         super().save(*args, **kwargs)
 
     @property
@@ -661,7 +664,16 @@ class LotQuerySet(CooperativeScopedQuerySet):
         return self.filter(is_public=True, product__is_public=True)
 
     def visible_to(self, user):
-        return self if user.is_staff else self.public()
+        """Public lots; every lot for platform staff; and, for a cooperative's members, its own lots too
+        (not public yet, on hold: they print labels and check the page before the lot goes out)."""
+        if user.is_staff:
+            return self
+        from catalog.scoping import cooperative_for
+
+        cooperative = cooperative_for(user)
+        if cooperative is None:
+            return self.public()
+        return self.filter(Q(is_public=True, product__is_public=True) | Q(**{self.cooperative_lookup: cooperative}))
 
 
 class Lot(ClusterableModel):
@@ -851,6 +863,46 @@ class CooperativeMembership(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.cooperative} ({self.get_role_display()})"
+
+
+class CooperativeWorkspace(models.Model):
+    """The Wagtail side of a cooperative's staff, made and kept in step by `catalog.scoping`.
+
+    A group per role (holding the Wagtail page permissions on the cooperative's own page and the
+    collection permissions), the collection its images and documents live in, and the workflow in
+    which its staff submit page changes to its managers.
+    """
+
+    cooperative = models.OneToOneField(
+        Cooperative, on_delete=models.CASCADE, related_name="workspace", verbose_name=_("Hợp tác xã")
+    )
+    staff_group = models.OneToOneField(
+        "auth.Group", null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("Nhóm nhân viên")
+    )
+    manager_group = models.OneToOneField(
+        "auth.Group", null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("Nhóm quản lý")
+    )
+    collection = models.OneToOneField(
+        "wagtailcore.Collection",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="cooperative_workspace",
+        verbose_name=_("Thư mục ảnh và tài liệu"),
+    )
+    workflow = models.OneToOneField(
+        "wagtailcore.Workflow",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("Quy trình duyệt trang"),
+    )
+
+    class Meta:
+        verbose_name = _("Không gian quản trị của hợp tác xã")
+        verbose_name_plural = _("Không gian quản trị của hợp tác xã")
+
+    def __str__(self):
+        return str(self.cooperative)
 
 
 from oscar.apps.catalogue.models import *  # noqa: E402,F403

@@ -274,7 +274,11 @@ def product_link(request, product) -> str:
 @require_safe
 def lot_qr(request, pk, fmt):
     lot = _visible_lot(request, pk)
-    return _qr_response(lot_link(request, lot), fmt, lot.code)
+    response = _qr_response(lot_link(request, lot), fmt, lot.code)
+    if not (lot.is_public and lot.product.is_public):
+        # Shown only to the lot's own staff: no shared cache may keep it.
+        patch_cache_control(response, private=True)
+    return response
 
 
 @require_safe

@@ -4,11 +4,14 @@ Data comes from catalog.trace (fixed query counts); these views only pick the ob
 that the visitor may see them (non-public lots and products are for staff only).
 """
 
+from dataclasses import dataclass
+
 from django import forms
 from django.conf import settings
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
@@ -216,14 +219,113 @@ class LotCertificatesView(LotMixin, TemplateView):
         return context
 
 
+@dataclass(frozen=True)
+class LabelLayout:
+    """A sheet of A4 labels as sold (sizes and margins in millimetres, as the maker prints them)."""
+
+    columns: int
+    rows: int
+    width: float
+    height: float
+    top: float
+    side: float
+    column_gap: float
+    label: str
+
+    @property
+    def per_sheet(self) -> int:
+        return self.columns * self.rows
+
+
+# The common A4 sheets of Avery/Tanex/Decal Tomy; the key is the CSS modifier (labels.css).
+LABEL_LAYOUTS = {
+    "3x7": LabelLayout(3, 7, 63.5, 38.1, 15.15, 7.25, 2.54, _("21 tem: 3 × 7, mỗi tem 63,5 × 38,1 mm (kiểu L7160)")),
+    "3x8": LabelLayout(3, 8, 63.5, 33.9, 12.9, 7.25, 2.54, _("24 tem: 3 × 8, mỗi tem 63,5 × 33,9 mm (kiểu L7159)")),
+    "2x7": LabelLayout(2, 7, 99.1, 38.1, 15.15, 4.65, 2.5, _("14 tem: 2 × 7, mỗi tem 99,1 × 38,1 mm (kiểu L7163)")),
+}
+DEFAULT_LAYOUT = "3x7"
+MAX_LABELS = 480  # 20 sheets: a long print run goes in several jobs, so a jam wastes little
+
+
+class LabelSheetForm(forms.Form):
+    """Which sheet, how many labels, and where to start on a sheet already partly used."""
+
+    kho = forms.ChoiceField(
+        label=_("Khổ giấy tem"), choices=[(key, layout.label) for key, layout in LABEL_LAYOUTS.items()]
+    )
+    so = forms.IntegerField(
+        label=_("Số tem cần in"),
+        min_value=1,
+        max_value=MAX_LABELS,
+        error_messages={
+            "min_value": _("In ít nhất 1 tem."),
+            "max_value": _("Mỗi lần in tối đa %(limit_value)s tem; hãy in thành nhiều lần."),
+            "invalid": _("Nhập số tem bằng số, ví dụ 24."),
+        },
+    )
+    bat_dau = forms.IntegerField(
+        label=_("Bắt đầu từ tem số (trên tờ đầu)"),
+        min_value=1,
+        help_text=_("Dùng tiếp tờ tem đã bóc một phần: tem 1 ở góc trên bên trái, đếm theo hàng."),
+        error_messages={"min_value": _("Tem đầu tiên là tem số 1."), "invalid": _("Nhập vị trí bằng số, ví dụ 1.")},
+    )
+
+    def clean(self):
+        data = super().clean()
+        layout = LABEL_LAYOUTS.get(data.get("kho"))
+        start = data.get("bat_dau")
+        if layout and start and start > layout.per_sheet:
+            self.add_error(
+                "bat_dau", _("Tờ này chỉ có %(n)s tem: chọn vị trí từ 1 đến %(n)s.") % {"n": layout.per_sheet}
+            )
+        return data
+
+
+def label_sheets(count: int, start: int, per_sheet: int) -> list[list[int | None]]:
+    """Sheets of label positions: the label's number (1, 2, ...) where one is printed, None where the
+    sheet was already used."""
+    positions = [None] * (start - 1) + list(range(1, count + 1))
+    return [positions[i : i + per_sheet] for i in range(0, len(positions), per_sheet)]
+
+
 class LotLabelsView(LotMixin, TemplateView):
-    """A printable A4 sheet of labels for a lot: QR code, product, lot and best-before."""
+    """A printable A4 sheet (or sheets) of labels for a lot: the QR code with its GS1 Digital Link,
+    the product, GTIN, lot code and best-before date.
+
+    Open to everyone for a public lot, and to the lot's own cooperative (and platform staff) for a lot
+    that is not public yet or on hold (Lot.objects.visible_to); anyone else gets a 404.
+    """
 
     template_name = "catalog/lot_labels.html"
-    labels_per_sheet = 21  # 3 × 7 labels of 63.5 × 38.1 mm, a common A4 label sheet
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         lot = self.get_lot()
-        context.update(lot=lot, qr_link=lot_link(self.request, lot), labels=range(self.labels_per_sheet))
+        asked = self.request.GET.get("kho")
+        layout_key = asked if asked in LABEL_LAYOUTS else DEFAULT_LAYOUT
+        # One full sheet of the chosen kind unless told otherwise.
+        defaults = {"kho": layout_key, "so": LABEL_LAYOUTS[layout_key].per_sheet, "bat_dau": 1}
+        form = LabelSheetForm({**defaults, **self.request.GET.dict()})
+        form.is_valid()
+        # A bad value gets its message beside the field; the sheet shows the defaults for it meanwhile.
+        values = {**defaults, **form.cleaned_data}
+        layout = LABEL_LAYOUTS[layout_key]
+        context.update(
+            lot=lot,
+            qr_link=lot_link(self.request, lot),
+            form=form,
+            layout=layout,
+            layout_key=layout_key,
+            sheets=label_sheets(values["so"], values["bat_dau"], layout.per_sheet),
+            label_count=values["so"],
+            admin_edit_url=self.admin_edit_url(lot),
+        )
         return context
+
+    def admin_edit_url(self, lot):
+        from catalog.scoping import can_access
+
+        user = self.request.user
+        if user.is_authenticated and user.has_perm("catalogue.change_lot") and can_access(user, lot):
+            return reverse("wagtailsnippets_catalogue_lot:edit", args=[lot.pk])
+        return None

@@ -2,7 +2,9 @@
 
 Cooperatives (with their figures), zones, certificates, OCOP ratings and lots (with their trace
 events inline) are snippets with search and filters; photos and documents use Wagtail's choosers.
-Products are created in Oscar's dashboard; here staff only set their traceability fields.
+Products (GTIN, cooperative, zones, certificates, variants) have one page, in Oscar's dashboard;
+their edit links here lead there. The staff home gets each cooperative's certificate and lot
+panels (catalog/panels.py).
 Every viewset here is scoped by `catalog.scoping`: a cooperative's staff list, choose, open,
 edit, copy and delete only their own cooperative's objects (anything else is a 404), and the
 forms offer only their own cooperative, zones, certificates, products and lots.
@@ -10,20 +12,28 @@ forms offer only their own cooperative, zones, certificates, products and lots.
 
 from django import forms
 from django.http import Http404
+from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from oscar.core.loading import get_model
+from wagtail import hooks
+from wagtail.admin.admin_url_finder import ModelAdminURLFinder, register_admin_url_finder
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column, UpdatedAtColumn
 from wagtail.admin.views.generic import IndexView
-from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets import HeaderButton, ListingButton
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.chooser import SnippetChooserViewSet
+from wagtail.snippets.views.snippets import EditView as SnippetEditView
+from wagtail.snippets.views.snippets import IndexView as SnippetIndexView
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from catalog.models import Certification, Cooperative, Lot, OcopRating, RawMaterialZone
+from catalog.panels import CooperativeChoicePanel, ExpiringCertificatesPanel, LotsOnHoldPanel, workspace_cooperatives
 from catalog.scoping import (
     CooperativePermissionPolicy,
     ScopedChooserMixin,
@@ -45,13 +55,21 @@ for _model in (Cooperative, RawMaterialZone, Certification, OcopRating, Lot, Pro
 # SCOPING: every view and form of the viewsets below goes through catalog.scoping
 # ------------------------------------------------------------------------------
 def limit_choices(form, user):
-    """Narrow every choice of a scoped model (cooperative, zone, certificate, product, lot) to `user`'s."""
+    """Narrow every choice of a scoped model (cooperative, zone, certificate, product, lot) to `user`'s.
+
+    Images and documents (logo, event photo and document) are narrowed to the cooperative's collection,
+    keeping the one already chosen (the platform admin may have picked a shared picture).
+    """
     admin = is_platform_admin(user)
     for name, field in form.fields.items():
         queryset = getattr(field, "queryset", None)
         if queryset is None:
             continue
-        if hasattr(queryset, "for_cooperative"):
+        if queryset.model in (get_image_model(), get_document_model()):
+            if not admin:
+                current = getattr(form.instance, f"{name}_id", None)
+                field.queryset = scope(queryset, user) | queryset.filter(pk=current or 0)
+        elif hasattr(queryset, "for_cooperative"):
             field.queryset = scope(queryset, user)
             if name == "cooperative" and not admin:
                 # A member's objects always belong to their own cooperative: the only choice, preselected.
@@ -257,8 +275,35 @@ class OcopRatingViewSet(ScopedViewSetMixin, SnippetViewSet):
         return OcopRating.objects.select_related("product")
 
 
+def label_sheet_url(lot):
+    return reverse("trace:lot-labels", kwargs={"pk": lot.pk})
+
+
+# The label sheet opens in a new tab, so the lot being edited stays open.
+NEW_TAB = {"target": "_blank", "rel": "noopener"}
+
+
+class LotIndexView(SnippetIndexView):
+    def get_list_more_buttons(self, instance):
+        return [
+            ListingButton(_("In nhãn QR"), url=label_sheet_url(instance), icon_name="tag", attrs=NEW_TAB, priority=5),
+            *super().get_list_more_buttons(instance),
+        ]
+
+
+class LotEditView(SnippetEditView):
+    @property
+    def header_buttons(self):
+        return [
+            *super().header_buttons,
+            HeaderButton(_("In nhãn QR"), url=label_sheet_url(self.object), icon_name="tag", attrs=NEW_TAB),
+        ]
+
+
 class LotViewSet(ScopedViewSetMixin, SnippetViewSet):
     model = Lot
+    index_view_class = LotIndexView
+    edit_view_class = LotEditView
     icon = "clipboard-list"
     menu_label = _("Lô hàng")
     list_display = ["code", "product", "packing_date", "best_before", "status", "is_public"]
@@ -304,38 +349,37 @@ class LotViewSet(ScopedViewSetMixin, SnippetViewSet):
         return Lot.objects.select_related("product")
 
 
-class ProductTraceViewSet(ScopedViewSetMixin, ModelViewSet):
-    """Traceability fields of existing products; products themselves are made in Oscar's dashboard."""
+class ProductAdminURLFinder(ModelAdminURLFinder):
+    """A product's edit link anywhere in the admin (choosers, usage) opens its one page, in Oscar's dashboard.
 
-    model = Product
-    name = "product-traceability"
-    icon = "tag"
-    menu_label = _("Sản phẩm (truy xuất)")
-    list_display = ["title", "upc", "gtin", "cooperative"]
-    list_filter = ["cooperative"]
-    search_fields = ["title", "upc", "gtin"]
-    search_backend_name = None
-    copy_view_enabled = False
-    panels = [
-        FieldPanel("title", read_only=True),
-        FieldRowPanel([FieldPanel("cooperative"), FieldPanel("gtin")]),
-        FieldPanel("origin_zones", widget=forms.CheckboxSelectMultiple),
-        FieldPanel("certifications", widget=forms.CheckboxSelectMultiple),
-    ]
+    Products, with their GTIN, cooperative, zones, certificates and variants, are edited only there
+    (shop/dashboard/catalogue); the scoped permission policy above still decides who gets the link.
+    """
 
-    def get_common_view_kwargs(self, **kwargs):
-        return super().get_common_view_kwargs(**{"add_url_name": None, "delete_url_name": None, **kwargs})
+    edit_url_name = "dashboard:catalogue-product"
 
-    def get_urlpatterns(self):
-        # No add or delete here: creating and removing products stays in Oscar's dashboard.
-        return [p for p in super().get_urlpatterns() if p.name not in {"add", "delete"}]
+
+register_admin_url_finder(Product, ProductAdminURLFinder)
 
 
 class TraceabilityGroup(SnippetViewSetGroup):
     menu_label = _("Truy xuất nguồn gốc")
     menu_icon = "site"
     menu_order = 250
-    items = (CooperativeViewSet, ZoneViewSet, CertificationViewSet, OcopRatingViewSet, LotViewSet, ProductTraceViewSet)
+    items = (CooperativeViewSet, ZoneViewSet, CertificationViewSet, OcopRatingViewSet, LotViewSet)
 
 
 register_snippet(TraceabilityGroup)
+
+
+# STAFF HOME: the traceability panels of each cooperative (catalog/panels.py)
+# ------------------------------------------------------------------------------
+@hooks.register("construct_homepage_panels")
+def add_traceability_panels(request, panels):
+    cooperatives = workspace_cooperatives(request)
+    if not cooperatives:
+        return
+    if is_platform_admin(request.user):
+        panels.append(CooperativeChoicePanel(request))
+    panels.append(ExpiringCertificatesPanel(request, cooperatives))
+    panels.append(LotsOnHoldPanel(request, cooperatives))

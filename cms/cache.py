@@ -59,6 +59,10 @@ def visitor_cookies() -> tuple[str, ...]:
     )
 
 
+def cache_enabled() -> bool:
+    return getattr(settings, "PAGE_CACHE_ENABLED", True)
+
+
 def seconds() -> int:
     return getattr(settings, "PAGE_CACHE_SECONDS", 300)
 

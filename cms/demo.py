@@ -91,17 +91,38 @@ def _draw(kind: str, seed: str, size=(1600, 900)) -> bytes:
     return buffer.getvalue()
 
 
-def demo_image(title: str, kind: str, size=(1600, 900)):
-    """Get or create a Wagtail image by title."""
+def demo_image(title: str, kind: str, size=(1600, 900), collection=None):
+    """Get or create a Wagtail image by title, in `collection` (default: the root, the platform's)."""
     from django.core.files.images import ImageFile
+    from wagtail.models import Collection
 
     Image = get_image_model()
+    collection = collection or Collection.get_first_root_node()
     image = Image.objects.filter(title=title).first()
     if image is None:
-        image = Image(title=title)
+        image = Image(title=title, collection=collection)
         image.file = ImageFile(io.BytesIO(_draw(kind, title, size)), name=f"{slugify(title)[:60]}.jpg")
         image.save()
+    elif image.collection_id != collection.pk:
+        image.collection = collection
+        image.save(update_fields=["collection"])
     return image
+
+
+# What each cooperative's page shows: its own pictures, in its collection, which its staff may choose.
+COOPERATIVE_IMAGE_KINDS = ("orchard", "harvest", "drying", "people", "kernels")
+
+
+def cooperative_images(partner) -> dict:
+    """The cooperative's sample pictures in its media collection (catalog.scoping.media_collection)."""
+    from catalog.scoping import media_collection
+
+    cooperative = partner.cooperative
+    collection = media_collection(cooperative)
+    return {
+        kind: demo_image(f"Ảnh mẫu: {kind} · {cooperative.name}", kind, collection=collection)
+        for kind in COOPERATIVE_IMAGE_KINDS
+    }
 
 
 # CONTENT
@@ -353,6 +374,9 @@ def _cooperatives(home, images):
         show_in_menus=True,
     )
     partners = {p.code: p for p in Partner.objects.filter(code__in=["bugiamap", "huucodongnai"])}
+    # Shared pictures (home page, collections, news) stay the platform's; each cooperative's page uses its own.
+    own = {code: cooperative_images(partner) for code, partner in partners.items()}
+    bgm_images, dn_images = own["bugiamap"], own["huucodongnai"]
     t("htx-bu-gia-map", "bu-gia-map-cooperative")
     t("htx-huu-co-dong-nai", "dong-nai-organic-cooperative")
     bgm = _child(
@@ -365,7 +389,7 @@ def _cooperatives(home, images):
             "Hợp tác xã của đồng bào S’tiêng và M’nông ở xã Bù Gia Mập, trồng điều theo hướng hữu cơ.",
             "A cooperative of S’tiêng and M’nông growers in Bù Gia Mập commune, farming cashews organically.",
         ),
-        hero_image=images["orchard"],
+        hero_image=bgm_images["orchard"],
         founded=date(2016, 8, 22),
         address=t("Thôn Bù Lư, xã Bù Gia Mập, tỉnh Đồng Nai", "Bù Lư hamlet, Bù Gia Mập commune, Đồng Nai province"),
         phone="0000 000 001",
@@ -382,11 +406,11 @@ def _cooperatives(home, images):
                 "The cooperative was founded in 2016 in Bù Lư hamlet. Most members belong to ethnic minorities; "
                 "many households have moved to organic farming. Figures on this page are samples for the demo.",
             ),
-            _grower_story(images),
-            _video(images),
+            _grower_story(bgm_images),
+            _video(bgm_images),
         ],
         gallery=[
-            {"type": "image", "value": {"image": images[k].pk, "caption": t(*cap), "alt": t(*alt)}}
+            {"type": "image", "value": {"image": bgm_images[k].pk, "caption": t(*cap), "alt": t(*alt)}}
             for k, cap, alt in (
                 (
                     "orchard",
@@ -416,7 +440,7 @@ def _cooperatives(home, images):
             "Hợp tác xã trồng và chế biến điều hữu cơ; số liệu về thành viên và diện tích đang được cập nhật.",
             "A cooperative growing and processing organic cashews; member and area figures are being updated.",
         ),
-        hero_image=images["kernels"],
+        hero_image=dn_images["kernels"],
         address=t("Tỉnh Đồng Nai", "Đồng Nai province"),
         email="huucodongnai@example.org",
         body=[
@@ -432,7 +456,7 @@ def _cooperatives(home, images):
             {
                 "type": "image",
                 "value": {
-                    "image": images["kernels"].pk,
+                    "image": dn_images["kernels"].pk,
                     "caption": t("Điều nhân sau khi bóc vỏ lụa (ảnh mẫu)", "Kernels after peeling (sample image)"),
                     "alt": "",
                 },
@@ -569,6 +593,7 @@ def _news(home, images):
             venue=t("Trung tâm hội chợ (địa điểm mẫu)", "Exhibition centre (sample venue)"),
             city=t("Đồng Nai", "Đồng Nai"),
             booth=t("Gian hàng A12 (mẫu)", "Booth A12 (sample)"),
+            code="DEMO-OCOPDN",
             intro=t(
                 "Hai hợp tác xã mang hạt điều rang muối, điều nhân và hộp quà Tết đến hội chợ (sự kiện mẫu).",
                 "Both cooperatives bring roasted salted cashews, kernels and Tết gift boxes to the fair "

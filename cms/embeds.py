@@ -4,6 +4,12 @@ One page per product, per collection or trade fair page, and per cooperative. Ea
 self-contained (budget in EMBED_BUDGET, tested), has no forms and sets no cookies: it renders
 without the request's context processors, so nothing touches the session, CSRF token or basket.
 Framing headers come from cms.framing, which runs outside the page cache so cached embeds keep them.
+
+A trade fair's embed (its page's, or any embed asked for with `?hoi_cho=<code>`, which embed.js
+adds for `data-fair`) carries the fair's code on its Buy and "see all" links (shop.fairs.attribution
+counts those clicks where they land). Its views are counted by a beacon the iframe sends once it is
+shown on another site (`view_beacon`): embed pages are kept for EMBED_MAX_AGE seconds by browsers and
+CDNs, so a counter in this view would see only the first of the views within that time.
 """
 
 from dataclasses import dataclass
@@ -12,9 +18,12 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
-from django.views.decorators.http import require_safe
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST, require_safe
 from oscar.core.loading import get_model
 from wagtail.models import Page
 
@@ -104,9 +113,23 @@ def theme(request) -> str:
     return value if value in THEMES else THEMES[0]
 
 
-def render_embed(request, context) -> HttpResponse:
+def requested_fair(request):
+    """The live fair named by `?hoi_cho=<code>`, or None (unknown codes are ignored, never an error)."""
+    from cms.models import TradeFairPage
+    from shop.fairs.attribution import code_in
+
+    code = code_in(request)
+    return TradeFairPage.for_code(code) if code else None
+
+
+def render_embed(request, context, fair=None) -> HttpResponse:
     """The embed page, rendered without context processors so no session, basket or CSRF cookie is made."""
-    context = {"theme": theme(request), "language": get_language(), **context}
+    from shop.fairs.attribution import PARAM
+
+    context = {"theme": theme(request), "language": get_language(), "fair_code": "", "beacon": "", **context}
+    if fair is not None and fair.code:
+        context["fair_code"] = fair.code
+        context["beacon"] = f"{reverse('embed:view')}?{PARAM}={fair.code}"
     response = HttpResponse(render_to_string("embed/cards.html", context))
     response["Cache-Control"] = f"public, max-age={EMBED_MAX_AGE}"
     response["Content-Language"] = context["language"]
@@ -119,7 +142,8 @@ def product_embed(request, pk):
     if not cards:
         raise Http404
     product = cards[0].product
-    return render_embed(request, {"title": product.get_title(), "cards": cards, "single": True})
+    context = {"title": product.get_title(), "cards": cards, "single": True}
+    return render_embed(request, context, fair=requested_fair(request))
 
 
 def page_product_ids(page) -> list[int]:
@@ -155,6 +179,8 @@ def embeddable_page(pk):
 
 @require_safe
 def page_embed(request, pk):
+    from cms.models import TradeFairPage
+
     page = embeddable_page(pk)
     context = {
         "title": page.title,
@@ -162,7 +188,9 @@ def page_embed(request, pk):
         "more_url": page.get_url(request),
         "cards": build_cards(page_product_ids(page)),
     }
-    return render_embed(request, context)
+    # A fair's own embed always carries its own code.
+    fair = page if isinstance(page, TradeFairPage) and page.code else requested_fair(request)
+    return render_embed(request, context, fair=fair)
 
 
 def cooperative_product_ids(cooperative) -> list[int]:
@@ -178,4 +206,23 @@ def cooperative_embed(request, slug):
         "more_url": cooperative.get_absolute_url(),
         "cards": build_cards(cooperative_product_ids(cooperative)),
     }
-    return render_embed(request, context)
+    return render_embed(request, context, fair=requested_fair(request))
+
+
+@csrf_exempt  # sent by navigator.sendBeacon from a page without a session; it only adds one to a counter
+@require_POST
+@never_cache
+def view_beacon(request):
+    """One view of a fair's embed on another site, sent by frame.js when the iframe is shown (204).
+
+    Counted here and not when the page is served, because browsers and CDNs keep embed pages for
+    EMBED_MAX_AGE seconds. Not counted: visitors without JavaScript, the shop's own previews (the
+    kit page), and iframes never scrolled near (they load lazily). Sets no cookie.
+    """
+    from shop.fairs.models import FairCount
+
+    fair = requested_fair(request)
+    if fair is None:
+        raise Http404
+    FairCount.bump(fair.translation_key, FairCount.Kind.EMBED_VIEW)
+    return HttpResponse(status=204)

@@ -41,10 +41,10 @@ def schema() -> dict:
 
 
 def fair_for_code(code):
-    """The live trade fair whose code is `code`. Until fairs have a code field, the code is the page's slug."""
+    """The live trade fair whose code (TradeFairPage.code, any case) is `code`; 404 otherwise."""
     from cms.models import TradeFairPage
 
-    fair = TradeFairPage.objects.live().public().filter(slug=code).first()
+    fair = TradeFairPage.for_code(code)
     if fair is None:
         raise Http404
     return fair
@@ -106,12 +106,13 @@ def _cors(response):
 @require_safe
 def products_json(request):
     fair = request.GET.get("fair") or None
+    items = feed_items(request, fair)
     data = {
         "version": FEED_VERSION,
         "generated_at": timezone.now().isoformat(timespec="seconds"),
         "currency": "VND",
-        "fair": fair,
-        "products": feed_items(request, fair),
+        "fair": fair_for_code(fair).code if fair else None,
+        "products": items,
     }
     return _cors(JsonResponse(data, json_dumps_params={"ensure_ascii": False}))
 

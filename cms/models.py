@@ -4,7 +4,10 @@ Oscar owns products; pages reference them (product blocks, collection rules, a c
 partner). Page listings build their querysets in `get_context` with the related data they need.
 """
 
+import re
+
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Prefetch
 from django.urls import Resolver404, resolve
@@ -14,13 +17,15 @@ from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import StreamField
 from wagtail.images import get_image_model
-from wagtail.models import Orderable, Page
+from wagtail.models import Locale, Orderable, Page, PagePermissionTester
 from wagtail_localize.fields import SynchronizedField
 
 from cms.blocks import BaseStreamBlock, ImageBlock, ProductListBlock
+from shop.fairs.panels import FairToolsPanel
 
 IMAGE_MODEL = "wagtailimages.Image"
 
@@ -178,8 +183,36 @@ class CooperativeIndexPage(BasePage):
         return context
 
 
+class CooperativePageForm(ShopPageForm):
+    """Which cooperative a page belongs to (its partner) is the platform admin's decision: it decides
+    whose staff may edit the page (catalog.scoping)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from catalog.scoping import is_platform_admin
+
+        field = self.fields.get("partner")
+        if field is not None and not is_platform_admin(self.for_user):
+            field.disabled = True
+            field.queryset = field.queryset.filter(pk=self.instance.partner_id)
+
+
+class CooperativePagePermissionTester(PagePermissionTester):
+    """A cooperative's members edit (managers publish) their page, but never delete or move it."""
+
+    def can_delete(self, ignore_bulk=False):
+        return self.user.is_superuser and super().can_delete(ignore_bulk)
+
+    def can_move(self):
+        return self.user.is_superuser and super().can_move()
+
+
 class CooperativePage(BasePage):
-    """A cooperative's story, figures with their as-of dates, gallery, zones, certificates, products."""
+    """A cooperative's story, figures with their as-of dates, gallery, zones, certificates, products.
+
+    Its members edit it and the pages below it (their news and grower stories) in every language:
+    catalog.scoping gives the cooperative's groups Wagtail page permissions on it.
+    """
 
     partner = models.ForeignKey(
         "partner.Partner",
@@ -226,13 +259,18 @@ class CooperativePage(BasePage):
         FieldPanel("body"),
         FieldPanel("gallery"),
     ]
+    base_form_class = CooperativePageForm
     parent_page_types = ["cms.CooperativeIndexPage"]
-    subpage_types = []
+    subpage_types = ["cms.ArticlePage"]
     # Contact details are the same in every language; translators see only the words.
     override_translatable_fields = [SynchronizedField("phone")]
+    articles_shown = 6
 
     class Meta:
         verbose_name = _("Trang hợp tác xã")
+
+    def permissions_for_user(self, user):
+        return CooperativePagePermissionTester(user, self)
 
     def clean(self):
         super().clean()
@@ -255,6 +293,13 @@ class CooperativePage(BasePage):
             products = list(page.object_list)
             context["product_count"] = paginator.count
         context["products"] = products
+        context["articles"] = list(
+            ArticlePage.objects.live()
+            .public()
+            .child_of(self)
+            .order_by("-date", "-pk")
+            .prefetch_related(_with_renditions("image"))[: self.articles_shown]
+        )
         context.update(traceability_for(self))
         return context
 
@@ -448,21 +493,87 @@ class ArticlePage(BasePage):
         FieldPanel("image"),
         FieldPanel("body"),
     ]
-    parent_page_types = ["cms.NewsIndexPage"]
+    # A cooperative's own news and grower stories live under its page (and its staff edit them).
+    parent_page_types = ["cms.NewsIndexPage", "cms.CooperativePage"]
     subpage_types = []
 
     class Meta:
         verbose_name = _("Bài viết")
 
 
-class TradeFairPage(BasePage):
-    """A trade fair the cooperatives attend: when, where, which booth, what they bring."""
+# Letters and digits, with single hyphens inside (DEMO-DN2026): short in a URL, easy to read aloud.
+FAIR_CODE_PATTERN = r"^[A-Z0-9]+(?:-[A-Z0-9]+)*$"
+FAIR_CODE_MAX_LENGTH = 20
+# One organiser origin per line: a scheme, a host and maybe a port, nothing else (it goes into a header).
+FRAME_ORIGIN_RE = re.compile(r"^https?://[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?(?::\d{1,5})?$")
+
+
+def parse_frame_origins(text: str) -> list[str]:
+    """The origins listed one per line in `text`, normalised (lower case, no trailing slash), without repeats."""
+    origins = []
+    for line in (text or "").splitlines():
+        origin = line.strip().rstrip("/").lower()
+        if origin and origin not in origins:
+            origins.append(origin)
+    return origins
+
+
+def validate_frame_origins(text: str) -> None:
+    bad = [origin for origin in parse_frame_origins(text) if not FRAME_ORIGIN_RE.match(origin)]
+    if bad:
+        raise ValidationError(
+            _("Không phải địa chỉ trang web hợp lệ: %(origins)s. Mỗi dòng một địa chỉ, ví dụ https://hoicho.example.vn")
+            % {"origins": ", ".join(bad)}
+        )
+
+
+class TradeFairPageForm(ShopPageForm):
+    """Fair codes are stored in capitals; organiser origins one per line, normalised."""
+
+    def clean_code(self):
+        return (self.cleaned_data.get("code") or "").strip().upper()
+
+    def clean_frame_origins(self):
+        return "\n".join(parse_frame_origins(self.cleaned_data.get("frame_origins") or ""))
+
+
+class TradeFairPage(RoutablePageMixin, BasePage):
+    """A trade fair the cooperatives attend: when, where, which booth, what they bring.
+
+    Its code (HCM2026) is what the fair's short link /h/<code>, posters, price lists and embeds carry,
+    so the shop can tell which fair a sale came through (shop.fairs). Sub-pages: the A4 poster, the
+    booth price list and the organiser's kit (embed snippet with preview, feeds).
+    """
 
     start_date = models.DateField(verbose_name=_("Ngày bắt đầu"))
     end_date = models.DateField(verbose_name=_("Ngày kết thúc"))
     venue = models.CharField(max_length=255, verbose_name=_("Địa điểm"))
     city = models.CharField(max_length=120, blank=True, verbose_name=_("Tỉnh/thành phố"))
     booth = models.CharField(max_length=60, blank=True, verbose_name=_("Gian hàng"))
+    code = models.CharField(
+        max_length=FAIR_CODE_MAX_LENGTH,
+        db_index=True,
+        validators=[
+            RegexValidator(
+                FAIR_CODE_PATTERN,
+                _("Mã chỉ gồm chữ cái không dấu và chữ số, có thể có dấu gạch ngang ở giữa, ví dụ HCM2026."),
+            )
+        ],
+        verbose_name=_("Mã hội chợ"),
+        help_text=_(
+            "Ví dụ HCM2026. In trên áp phích và bảng giá, nằm trong đường dẫn ngắn /h/<mã>. "
+            "Đổi mã sau khi đã in thì mã QR đã in không còn dùng được."
+        ),
+    )
+    frame_origins = models.TextField(
+        blank=True,
+        validators=[validate_frame_origins],
+        verbose_name=_("Trang web được nhúng sản phẩm của hội chợ"),
+        help_text=_(
+            "Mỗi dòng một địa chỉ, ví dụ https://hoicho.example.vn. Để trống: mọi trang web đều nhúng được. "
+            "Khi có danh sách, khung nhúng mang mã hội chợ này chỉ hiện trên các trang đó."
+        ),
+    )
     intro = models.TextField(blank=True, verbose_name=_("Tóm tắt"))
     image = models.ForeignKey(
         IMAGE_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("Ảnh")
@@ -470,10 +581,15 @@ class TradeFairPage(BasePage):
     featured_products = StreamField(ProductListBlock(), blank=True, verbose_name=_("Sản phẩm giới thiệu"))
     body = StreamField(BaseStreamBlock(), blank=True, verbose_name=_("Nội dung"))
 
+    base_form_class = TradeFairPageForm
     content_panels = BasePage.content_panels + [
         FieldRowPanel([FieldPanel("start_date"), FieldPanel("end_date")]),
         FieldRowPanel([FieldPanel("venue"), FieldPanel("city")]),
         FieldPanel("booth"),
+        MultiFieldPanel(
+            [FieldPanel("code"), FieldPanel("frame_origins"), FairToolsPanel(heading=_("Công cụ hội chợ"))],
+            heading=_("Mã hội chợ, nhúng và báo cáo"),
+        ),
         FieldPanel("intro"),
         FieldPanel("image"),
         FieldPanel("featured_products"),
@@ -481,6 +597,8 @@ class TradeFairPage(BasePage):
     ]
     parent_page_types = ["cms.NewsIndexPage"]
     subpage_types = []
+    # The English page is the same fair: same code, same organisers.
+    override_translatable_fields = [SynchronizedField("code"), SynchronizedField("frame_origins")]
 
     class Meta:
         verbose_name = _("Hội chợ triển lãm")
@@ -489,11 +607,51 @@ class TradeFairPage(BasePage):
         super().clean()
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise ValidationError({"end_date": _("Ngày kết thúc phải sau ngày bắt đầu.")})
+        if self.code:
+            taken = TradeFairPage.objects.filter(code=self.code).exclude(translation_key=self.translation_key)
+            if taken.exists():
+                raise ValidationError({"code": _("Mã này đã dùng cho hội chợ khác.")})
+
+    @classmethod
+    def for_code(cls, code):
+        """The live, public fair with this code (any case), in the active language when translated; or None."""
+        code = (code or "").strip().upper()
+        if not code or len(code) > FAIR_CODE_MAX_LENGTH or not re.match(FAIR_CODE_PATTERN, code):
+            return None
+        fairs = list(cls.objects.live().public().filter(code=code).select_related("locale"))
+        if not fairs:
+            return None
+        active = Locale.get_active()
+        return next((fair for fair in fairs if fair.locale_id == active.pk), fairs[0])
+
+    def frame_origin_list(self) -> list[str]:
+        return parse_frame_origins(self.frame_origins)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["products"] = [b.value for b in self.featured_products if b.value is not None and b.value.is_public]
         return context
+
+    # The trade-fair kit (shop.fairs.kit): printable sheets and the organiser's embed snippet.
+    @path("ap-phich/", name="poster")
+    def poster(self, request):
+        from shop.fairs import kit
+
+        return self.render(request, template="fairs/poster.html", context_overrides=kit.poster_context(self, request))
+
+    @path("bang-gia/", name="price_list")
+    def price_list(self, request):
+        from shop.fairs import kit
+
+        return self.render(
+            request, template="fairs/price_list.html", context_overrides=kit.price_list_context(self, request)
+        )
+
+    @path("nhung/", name="kit")
+    def kit(self, request):
+        from shop.fairs import kit
+
+        return self.render(request, template="fairs/kit.html", context_overrides=kit.kit_context(self, request))
 
 
 # SITE SETTINGS: menus and footer, edited by staff under Settings

@@ -95,18 +95,21 @@ def update_search_index_task():
 
 
 @task()
-def send_order_email_task(order_id, event_code, old_status="", new_status=""):
+def send_order_email_task(order_id, event_code, old_status="", new_status="", line_ids=None):
     """Render and send one order email from the order as it is in the database, in its language.
 
     `event_code` is ORDER_PLACED (the confirmation: sent once per order, whatever the number of
-    calls) or ORDER_STATUS_CHANGED (with the old and new status). Everything the email shows,
+    calls), ORDER_STATUS_CHANGED (with the old and new status) or ORDER_LINES_CHANGED (the lines
+    staff shipped or cancelled, by id, and the order's status before). Everything the email shows,
     including the VietQR image of a bank transfer, is built here from the order id, so nothing but
     the id travels through the queue. Returns the number of messages sent (0: already sent).
     """
     from oscar.core.loading import get_class
 
     OrderDispatcher = get_class("order.utils", "OrderDispatcher")
-    return OrderDispatcher().deliver(order_id, event_code, old_status=old_status, new_status=new_status)
+    return OrderDispatcher().deliver(
+        order_id, event_code, old_status=old_status, new_status=new_status, line_ids=line_ids
+    )
 
 
 # Images

@@ -22,6 +22,8 @@ from shop import views
 # Language-neutral routes: staff tools, health checks and machine endpoints.
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    # The code after the password (shop.staff), before Wagtail's admin wraps it in its own checks.
+    path("admin/two-factor/verify/", include("shop.staff.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
     path("documents/", include(wagtaildocs_urls)),
@@ -34,6 +36,8 @@ urlpatterns = [
     path("oembed", oembed.oembed, name="oembed"),
     # Product feeds in JSON and CSV for organisers, optionally one trade fair's (cms.feeds).
     path("feeds/", include("cms.feed_urls")),
+    # Trade fairs' short links, printed under their QR codes: /h/<code>, /h/<code>/<product id>.
+    path("h/", include("shop.fairs.urls")),
     # GS1 Digital Link resolver (/01/...), /.well-known/gs1resolver, EPCIS and QR images.
     path("", include("catalog.gs1_urls")),
 ]

@@ -1,17 +1,59 @@
-"""Shared fixtures: the demo data is built once per test session and rolled back per test."""
+"""Shared fixtures: the demo data is built once per test session, and every test starts from it.
+
+Ordinary tests run in a transaction that is rolled back. Transactional tests (browser journeys,
+row-lock tests) commit for real; they are marked `serialized_rollback=True`, so Django restores the
+snapshot taken here (the migrations' data and the demo) before each one and empties the database
+after it.
+"""
+
+import os
 
 import pytest
 from django.core.management import call_command
+from django.db import connections
 
-# Payment fixtures: the run's own localstripe (`localstripe`, `stripe_local`, `card_token`) and
-# `migration_data` for transactional tests that run after a browser test.
+# Payment fixtures: the run's own localstripe (`localstripe`, `stripe_local`, `card_token`).
 pytest_plugins = ["tests.payment_fixtures"]
+
+SEEDED = pytest.StashKey[dict]()
+
+
+def row_counts(connection):
+    """Rows in each of Django's tables: {table name: count}."""
+    with connection.cursor() as cursor:
+        counts = {}
+        for table in sorted(connection.introspection.django_table_names(only_existing=True, include_views=False)):
+            cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(table)}")
+            counts[table] = cursor.fetchone()[0]
+        return counts
+
+
+def stock_levels():
+    """{stock record id: (in stock, allocated)}: what checkouts change without adding rows."""
+    from oscar.core.loading import get_model
+
+    records = get_model("partner", "StockRecord").objects.values_list("pk", "num_in_stock", "num_allocated")
+    return {pk: (in_stock, allocated or 0) for pk, in_stock, allocated in records}
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def django_db_setup(request, django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
-        call_command("seed_demo", verbosity=0, stdout=open("/dev/null", "w"))
+        call_command("seed_demo", verbosity=0, stdout=open(os.devnull, "w"))
+        # Django serialised the database for serialized rollback right after the migrations (only
+        # when some test asks for it). Serialise it again with the demo: restoring rows is two to
+        # five times quicker than seeding again, and it gives back the very same rows and ids.
+        for connection in connections.all():
+            if hasattr(connection, "_test_serialized_contents"):
+                connection._test_serialized_contents = connection.creation.serialize_db_to_string()
+                if connection.alias == "default":
+                    request.config.stash[SEEDED] = {"rows": row_counts(connection), "stock": stock_levels()}
+
+
+@pytest.fixture
+def seeded_state(request):
+    """Row counts and stock levels of the freshly seeded database (when the run has transactional tests)."""
+    return request.config.stash.get(SEEDED, None)
 
 
 @pytest.fixture

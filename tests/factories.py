@@ -75,3 +75,29 @@ def bulk_create_products(count, partner_code="bugiamap", price=150000, prefix="D
             [ProductCategory(product=p, category=category) for p in products], batch_size=2000
         )
     return [p.pk for p in products]
+
+
+def create_fair(code="HCM2026", products=(), frame_origins="", **fields):
+    """A published trade fair page under the demo news index, showing `products`."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from cms.models import NewsIndexPage, TradeFairPage
+
+    index = NewsIndexPage.objects.filter(locale__language_code="vi").first()
+    today = timezone.localdate()
+    fair = TradeFairPage(
+        title=fields.pop("title", f"Hội chợ thử {code}"),
+        slug=fields.pop("slug", f"hoi-cho-{code.lower()}"),
+        code=code,
+        frame_origins=frame_origins,
+        start_date=fields.pop("start_date", today),
+        end_date=fields.pop("end_date", today + timedelta(days=3)),
+        venue=fields.pop("venue", "Nhà thi đấu thử"),
+        featured_products=[{"type": "product", "value": p.pk} for p in products],
+        **fields,
+    )
+    index.add_child(instance=fair)
+    fair.save_revision().publish()
+    return fair

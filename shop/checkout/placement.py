@@ -9,6 +9,7 @@ and `reconcile_payments` can all call it and still make exactly one order.
 import logging
 from decimal import Decimal
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.utils import translation
 from oscar.apps.order.exceptions import UnableToPlaceOrder
@@ -42,6 +43,7 @@ SOURCE_TYPES = {
     PaymentMethod.CARD: ("stripe", "Thẻ (Stripe)"),
     PaymentMethod.COD: ("cod", "Thu tiền khi giao hàng (COD)"),
     PaymentMethod.BANK_TRANSFER: ("bank-transfer", "Chuyển khoản (VietQR)"),
+    PaymentMethod.FREE: ("free", "Không cần thanh toán (0 ₫)"),
 }
 PAID_EVENT = "Đã thanh toán"
 
@@ -188,7 +190,7 @@ def _record_payment(order, attempt, stripe_payment):
 
 
 def initial_status(method):
-    """Card and COD orders are ready to confirm; a transfer waits for the money."""
+    """Card, COD and 0 ₫ orders are ready to confirm; a transfer waits for the money."""
     return statuses.AWAITING_PAYMENT if method == PaymentMethod.BANK_TRANSFER else statuses.PLACED
 
 
@@ -225,7 +227,8 @@ def place_order(attempt, *, stripe_payment=None, request=None):
                 total=order_total,
                 shipping_method=method,
                 shipping_charge=charge,
-                user=user,
+                # Oscar's voucher bookkeeping expects a guest to be an AnonymousUser, not None.
+                user=user or AnonymousUser(),
                 shipping_address=shipping_address,
                 billing_address=billing_address,
                 order_number=attempt.order_number,

@@ -3,6 +3,10 @@
 Oscar's flow with one change of order: the stock is reserved and the order placed by
 `shop.checkout.placement` before (COD, transfer) or right after (card) the money moves, and every
 repeat of a submit finds the basket's `PaymentAttempt` instead of starting again.
+
+An order of 0 ₫ (a voucher pays for everything) skips the payment-method step, as in Oscar, and is
+placed with the FREE method: no PaymentIntent, nothing to collect. Cards are offered only from
+STRIPE_MINIMUM_CHARGE_VND, the smallest charge Stripe takes.
 """
 
 import logging
@@ -23,7 +27,7 @@ from oscar.templatetags.currency_filters import currency
 
 from shop.checkout import placement
 from shop.payment import card, offline, stripe_client, vietqr
-from shop.payment.forms import PaymentMethodForm, available_methods, method_help
+from shop.payment.forms import PaymentMethodForm, available_methods, card_too_small_message, method_help
 from shop.payment.models import PaymentAttempt, PaymentMethod
 
 OrderPlacementMixin = get_class("checkout.mixins", "OrderPlacementMixin")
@@ -44,6 +48,21 @@ def stripe_context():
         "stripe_test_mode": stripe_client.is_test_mode(),
         "stripe_test_cards": stripe_client.TEST_CARDS,
     }
+
+
+def amount_of(submission):
+    """Whole đồng the order of `submission` costs (basket, delivery, vouchers), or None without delivery."""
+    total = submission["order_total"]
+    return None if total is None else placement.whole_dong(total.incl_tax)
+
+
+class IndexView(views.IndexView):
+    """The gateway (guest, new account or sign in), whose sign-in now goes through the login limits."""
+
+    def get_form_kwargs(self):
+        # Oscar builds its AuthenticationForm without the request; django-axes needs it to count
+        # failures (and refuses to authenticate without it).
+        return {**super().get_form_kwargs(), "request": self.request}
 
 
 class PaymentResultMixin(OrderPlacementMixin):
@@ -100,13 +119,16 @@ class PaymentMethodView(views.PaymentMethodView):
     """Card, cash on delivery or bank transfer: the shopper chooses, then reviews the order."""
 
     template_name = "oscar/checkout/payment_method.html"
+    # Oscar's skip condition `skip_unless_payment_is_required` (inherited) sends an order of 0 ₫
+    # straight to the preview.
 
     def get(self, request, *args, **kwargs):
-        form = PaymentMethodForm(initial={"method": self.checkout_session.payment_method()})
+        amount = amount_of(self.build_submission())
+        form = PaymentMethodForm(initial={"method": self.checkout_session.payment_method()}, amount=amount)
         return self.render_to_response(self.get_context_data(form=form))
 
     def post(self, request, *args, **kwargs):
-        form = PaymentMethodForm(request.POST)
+        form = PaymentMethodForm(request.POST, amount=amount_of(self.build_submission()))
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))
         self.checkout_session.pay_by(form.cleaned_data["method"])
@@ -114,9 +136,12 @@ class PaymentMethodView(views.PaymentMethodView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["method_help"] = {method.value: method_help(method) for method in available_methods()}
+        amount = amount_of(ctx)
+        methods = available_methods(amount)
+        ctx["method_help"] = {method.value: method_help(method) for method in methods}
         ctx.update(stripe_context())
-        ctx["card_available"] = PaymentMethod.CARD in available_methods()
+        ctx["card_available"] = PaymentMethod.CARD in methods
+        ctx["card_too_small"] = card_too_small_message(amount)
         return ctx
 
 
@@ -140,10 +165,18 @@ class PaymentDetailsView(PaymentResultMixin, views.PaymentDetailsView):
         return super().get(request, *args, **kwargs)
 
     def check_payment_data_is_captured(self, request):
-        if self.checkout_session.payment_method() not in available_methods():
-            raise checkout_exceptions.FailedPreCondition(
-                url=reverse("checkout:payment-method"), message=_("Vui lòng chọn cách thanh toán.")
+        amount = amount_of(self.build_submission())
+        method = self.checkout_session.payment_method()
+        if amount == 0:
+            # Nothing to pay: whatever was chosen before the voucher, no card is charged.
+            if method != PaymentMethod.FREE:
+                self.checkout_session.pay_by(PaymentMethod.FREE)
+            return
+        if method not in available_methods(amount):
+            message = (method == PaymentMethod.CARD and card_too_small_message(amount)) or _(
+                "Vui lòng chọn cách thanh toán."
             )
+            raise checkout_exceptions.FailedPreCondition(url=reverse("checkout:payment-method"), message=message)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

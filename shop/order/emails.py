@@ -11,17 +11,20 @@ from email.mime.image import MIMEImage
 
 from django.apps import apps
 from django.conf import settings
+from django.db import transaction
 from django.db.models import F
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import get_language
 
-from shop.order import statuses
+from shop.order import statuses, tracking
 from shop.payment import vietqr
 
 logger = logging.getLogger("shop.order")
 
 ORDER_PLACED = "ORDER_PLACED"
 ORDER_STATUS_CHANGED = "ORDER_STATUS_CHANGED"
+# Not an Oscar event type of its own: the status-change email, about some lines (the task's name for it).
+ORDER_LINES_CHANGED = "ORDER_LINES_CHANGED"
 
 # Payment methods as the payment app records them (shop.payment.models.PaymentMethod values).
 CARD, COD, BANK_TRANSFER = "card", "cod", "bank_transfer"
@@ -72,6 +75,7 @@ def order_context(order) -> dict:
         "home_url": absolute_url("/" if get_language() == settings.LANGUAGE_CODE else f"/{get_language()}/"),
         "payment": payment_instructions(order),
         "shop_name": settings.OSCAR_SHOP_NAME,
+        "tracked_lines": tracking.tracked_lines(order),
     }
 
 
@@ -109,7 +113,7 @@ def lot_for_line(line):
 
 
 def payment_method(order) -> str:
-    """How the order is paid: CARD, COD or BANK_TRANSFER (from the payment app), or ""."""
+    """How the order is paid: CARD, COD, BANK_TRANSFER or "free" for 0 ₫ (from the payment app), or ""."""
     attempt = getattr(order, "payment_attempt", None)
     return getattr(attempt, "method", "") or ""
 
@@ -144,7 +148,7 @@ def confirmation_attachments(context) -> list:
     return [image]
 
 
-def queue_order_email(order, event_code, old_status="", new_status=""):
+def queue_order_email(order, event_code, old_status="", new_status="", line_ids=None):
     """Queue one order email (`shop.tasks.send_order_email_task`, by order id); returns the task result.
 
     Call it after the commit (`transaction.on_commit`): a rolled-back order or status change must
@@ -154,8 +158,32 @@ def queue_order_email(order, event_code, old_status="", new_status=""):
     from shop.tasks import send_order_email_task
 
     return send_order_email_task.enqueue(
-        order_id=order.pk, event_code=event_code, old_status=old_status or "", new_status=new_status or ""
+        order_id=order.pk,
+        event_code=event_code,
+        old_status=old_status or "",
+        new_status=new_status or "",
+        line_ids=[int(pk) for pk in line_ids or []],
     )
+
+
+def announce_line_changes(order, lines, old_status) -> None:
+    """After the commit, one email to the shopper about these lines: status, carrier, tracking number.
+
+    `old_status` is the order's status before the change; if the order moved on too, the email says so.
+    """
+    line_ids = [line.pk for line in lines]
+    transaction.on_commit(lambda: _send_line_changes(order.pk, line_ids, old_status))
+
+
+def _send_line_changes(order_pk, line_ids, old_status):
+    from oscar.core.loading import get_class
+
+    order = apps.get_model("order", "Order")._default_manager.get(pk=order_pk)
+    try:
+        get_class("order.utils", "OrderDispatcher")().send_order_lines_changed_email(order, line_ids, old_status)
+    except Exception:
+        # The change is made either way; a queue failure is logged, not shown to staff as a 500.
+        logger.exception("Order #%s: email about lines %s not queued", order.number, line_ids)
 
 
 def send_order_confirmation(order):

@@ -21,7 +21,8 @@ ORDER_PIPELINE = {
     CANCELLED: (),
 }
 LINE_PIPELINE = {
-    PLACED: (PROCESSING, CANCELLED),
+    # A cooperative may hand a line to the carrier straight away, without marking it "preparing" first.
+    PLACED: (PROCESSING, SHIPPED, CANCELLED),
     PROCESSING: (SHIPPED, CANCELLED),
     SHIPPED: (DELIVERED,),
     DELIVERED: (),
@@ -29,6 +30,24 @@ LINE_PIPELINE = {
 }
 # When the order moves, its lines follow (Oscar's cascade).
 ORDER_CASCADE = {PROCESSING: PROCESSING, SHIPPED: SHIPPED, DELIVERED: DELIVERED, CANCELLED: CANCELLED}
+
+# What staff set on a line by hand; "shipped" and "delivered" follow the shipping events instead
+# (a carrier and a tracking number go with them), see SHIPPING_EVENT_STATUS.
+MANUAL_LINE_STATUSES = (PROCESSING, CANCELLED)
+
+# Shipping events staff record on lines: ShippingEventType codes (the rows are created by a
+# migration of shop.order) and the line status that follows once a line's whole quantity has
+# been through the event.
+HANDED_TO_CARRIER = "da-giao-don-vi-van-chuyen"
+DELIVERED_TO_CUSTOMER = "khach-da-nhan-hang"
+SHIPPING_EVENT_NAMES = {HANDED_TO_CARRIER: "Đã giao cho đơn vị vận chuyển", DELIVERED_TO_CUSTOMER: "Khách đã nhận hàng"}
+SHIPPING_EVENT_STATUS = {HANDED_TO_CARRIER: SHIPPED, DELIVERED_TO_CUSTOMER: DELIVERED}
+# The event a line must have been through first (for the same quantity).
+SHIPPING_EVENT_REQUIRES = {DELIVERED_TO_CUSTOMER: HANDED_TO_CARRIER}
+SHIPPING_EVENT_LABELS = {
+    HANDED_TO_CARRIER: _("Đã giao cho đơn vị vận chuyển"),
+    DELIVERED_TO_CUSTOMER: _("Khách đã nhận hàng"),
+}
 
 LABELS = {
     AWAITING_PAYMENT: _("Chờ thanh toán"),
@@ -56,3 +75,44 @@ def label(status: str) -> str:
 def note(status: str) -> str:
     """What the shopper should know about this status, or ""."""
     return str(NOTES.get(status, ""))
+
+
+def event_label(event_type) -> str:
+    """A shipping event type's name in the active language (types of our own making are translated)."""
+    return str(SHIPPING_EVENT_LABELS.get(event_type.code, event_type.name))
+
+
+def order_status_following(line_statuses) -> str | None:
+    """The status an order takes when its lines (their statuses) have all got somewhere, or None.
+
+    Every line cancelled: cancelled. Otherwise, of the lines not cancelled: all delivered gives
+    delivered, all at least shipped gives shipped. "Preparing" is never derived: Oscar's cascade
+    would push it onto the other cooperative's lines.
+    """
+    line_statuses = list(line_statuses)
+    if not line_statuses:
+        return None
+    active = [status for status in line_statuses if status != CANCELLED]
+    if not active:
+        return CANCELLED
+    if all(status == DELIVERED for status in active):
+        return DELIVERED
+    if all(status in (SHIPPED, DELIVERED) for status in active):
+        return SHIPPED
+    return None
+
+
+def path(pipeline: dict, start: str, goal: str) -> list[str]:
+    """The statuses to pass through from `start` to `goal` along `pipeline` (goal last), or []."""
+    if start == goal:
+        return []
+    queue, seen = [[start]], {start}
+    while queue:
+        route = queue.pop(0)
+        for nxt in pipeline.get(route[-1], ()):
+            if nxt == goal:
+                return route[1:] + [goal]
+            if nxt not in seen:
+                seen.add(nxt)
+                queue.append(route + [nxt])
+    return []

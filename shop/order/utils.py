@@ -10,6 +10,7 @@ import logging
 
 from django.db import transaction
 from django.utils import translation
+from django.utils.translation import gettext as _
 from oscar.apps.order import utils
 from oscar.core.loading import get_model
 
@@ -42,18 +43,22 @@ class OrderDispatcher(utils.OrderDispatcher):
         """Queue the mail telling the shopper their order moved on (or was cancelled)."""
         emails.queue_order_email(order, self.ORDER_STATUS_CHANGED_EVENT_CODE, old_status, new_status)
 
-    def deliver(self, order_id, event_code, old_status="", new_status="") -> int:
+    def deliver(self, order_id, event_code, old_status="", new_status="", line_ids=None) -> int:
         """Render and send one order email now (the task's body); returns the number of messages sent."""
         try:
             if event_code == self.ORDER_PLACED_EVENT_CODE:
                 return self.deliver_order_placed_email(order_id)
             if event_code == self.ORDER_STATUS_CHANGED_EVENT_CODE:
                 return self.deliver_status_changed_email(order_id, old_status, new_status)
+            if event_code == emails.ORDER_LINES_CHANGED:
+                return self.deliver_lines_changed_email(order_id, line_ids or [], old_status)
             raise ValueError(f"unknown order email {event_code!r}")
         except Exception:
             # The order stands either way; the task is recorded as failed with this traceback.
             if event_code == self.ORDER_PLACED_EVENT_CODE:
                 logger.exception("Order id %s: confirmation email not sent", order_id)
+            elif event_code == emails.ORDER_LINES_CHANGED:
+                logger.exception("Order id %s: email about lines %s not sent", order_id, line_ids)
             else:
                 logger.exception("Order id %s: status email (%s → %s) not sent", order_id, old_status, new_status)
             raise
@@ -83,6 +88,44 @@ class OrderDispatcher(utils.OrderDispatcher):
                 "status_label": statuses.label(new_status),
                 "status_note": statuses.note(new_status),
             }
+            context["shipment_lines"] = [line for line in context["tracked_lines"] if line.shipments]
+            messages = self.dispatcher.get_messages(self.ORDER_STATUS_CHANGED_EVENT_CODE, context)
+            return self.dispatch_order_messages(order, messages, self.ORDER_STATUS_CHANGED_EVENT_CODE)
+
+    def send_order_lines_changed_email(self, order, line_ids, old_status):
+        """Queue the mail about what happened to some lines (see deliver_lines_changed_email)."""
+        emails.queue_order_email(order, emails.ORDER_LINES_CHANGED, old_status, line_ids=line_ids)
+
+    def deliver_lines_changed_email(self, order_id, line_ids, old_status) -> int:
+        """Tell the shopper what happened to some lines (shipped with carrier and tracking, cancelled, ...).
+
+        The status-change email, about lines: if the order moved on as well it says so; otherwise it
+        names the lines' new status. One email per staff action, however many lines it touched.
+        """
+        order = Order._default_manager.get(pk=order_id)
+        with translation.override(order.language):
+            context = emails.order_context(order)
+            changed = [line for line in context["tracked_lines"] if line.pk in set(line_ids)]
+            if order.status != old_status:
+                status_label, status_note = statuses.label(order.status), statuses.note(order.status)
+            else:
+                line_statuses = {line.status_code for line in changed}
+                status_label = statuses.label(*line_statuses) if len(line_statuses) == 1 else _("Cập nhật đơn hàng")
+                status_note = ""
+                if statuses.CANCELLED in line_statuses:
+                    status_note = _(
+                        "Sản phẩm đã hủy không bị tính tiền; nếu bạn đã thanh toán, chúng tôi sẽ hoàn lại phần tiền đó."
+                    )
+            context.update(
+                {
+                    "old_status_label": statuses.label(old_status),
+                    "status_label": status_label,
+                    "status_note": status_note,
+                    "order_moved_on": order.status != old_status,
+                    "lines_changed": True,
+                    "shipment_lines": changed,
+                }
+            )
             messages = self.dispatcher.get_messages(self.ORDER_STATUS_CHANGED_EVENT_CODE, context)
             return self.dispatch_order_messages(order, messages, self.ORDER_STATUS_CHANGED_EVENT_CODE)
 

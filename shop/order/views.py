@@ -58,6 +58,6 @@ def result_context(order, **extra) -> dict:
     return {
         "order": order,
         "status_label": statuses.label(order.status),
-        "lines": tracking.tracked_lines(order),
+        **tracking.tracking_context(order),
         **extra,
     }

@@ -41,3 +41,39 @@ def release(reservation):
             record = records.get(int(record_id))
             if record is not None:
                 record.cancel_allocation(reservation[record_id])
+
+
+# Order lines: cancelled lines give their units back, shipped lines use theirs up
+# ------------------------------------------------------------------------------
+
+
+def release_order_lines(lines):
+    """Give back the units still allocated to these order lines (they were cancelled).
+
+    Goes through Oscar's `Line.cancel_allocation`, which moves the line's `num_allocated` and its
+    stock record's `num_allocated` down together under a row lock. Idempotent: a line whose
+    allocation was already cancelled (or used up by shipping) gives nothing back twice.
+    Returns {stock record id: units released}.
+    """
+    released = {}
+    for line in lines:
+        if line.stockrecord_id is None or line.allocation_cancelled or not line.num_allocated:
+            continue
+        before = line.num_allocated
+        line.cancel_allocation(before)
+        released[line.stockrecord_id] = released.get(line.stockrecord_id, 0) + before - line.num_allocated
+    return released
+
+
+def consume_for_shipment(line, quantity):
+    """Units handed to the carrier leave the warehouse: `num_in_stock` and `num_allocated` go down.
+
+    Oscar's `Line.consume_allocation`; at most what the line still has allocated (an order placed
+    before allocations were tracked has none, and shipping it must not fail for that).
+    """
+    if line.stockrecord_id is None or line.allocation_cancelled:
+        return 0
+    units = min(quantity, line.num_allocated or 0)
+    if units > 0:
+        line.consume_allocation(units)
+    return units

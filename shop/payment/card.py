@@ -47,6 +47,11 @@ class Result:
 
 def decline_message(code):
     """The shopper's explanation of a failed card payment, in their language."""
+    if code == "amount_too_small":
+        return _(
+            "Số tiền này nhỏ hơn mức tối thiểu mà cổng thanh toán thẻ nhận. Chưa có khoản tiền nào bị trừ. "
+            "Vui lòng chọn cách thanh toán khác."
+        )
     messages = {
         "insufficient_funds": _("Thẻ không đủ số dư để thanh toán."),
         "expired_card": _("Thẻ đã hết hạn."),
@@ -93,6 +98,9 @@ def pay_by_card(attempt, payment_method, request=None):
     result = reconcile_attempt(attempt, cancel_unfinished=True, request=request)
     if result is not None and result.kind in ("placed", "refunded"):
         return result
+    if attempt.amount < settings.STRIPE_MINIMUM_CHARGE_VND:
+        # The checkout offers no card for this amount; Stripe would refuse it (and 0 ₫ is no payment).
+        return Result("declined", message=decline_message("amount_too_small"))
     claimed = PaymentAttempt.objects.filter(
         pk=attempt.pk, order__isnull=True, state__in=[State.NEW, State.FAILED, State.CANCELLED, State.REQUIRES_ACTION]
     ).update(state=State.PROCESSING, processing_since=timezone.now())

@@ -4,7 +4,9 @@ import secrets
 
 from django import forms
 from django.conf import settings
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from oscar.templatetags.currency_filters import currency
 
 from shop.payment import stripe_client
 from shop.payment.models import PaymentMethod
@@ -15,13 +17,20 @@ HELP = {
     PaymentMethod.BANK_TRANSFER: _(
         "Quét mã VietQR bằng ứng dụng ngân hàng sau khi đặt hàng; đơn được giữ trong %(hours)s giờ."
     ),
+    PaymentMethod.FREE: _("Tổng đơn hàng là 0 ₫ (mã giảm giá đã trả toàn bộ): không cần trả tiền."),
 }
 
 
-def available_methods():
-    """The payment methods this installation can take, in the order shown to the shopper."""
+def available_methods(amount=None):
+    """The payment methods for an order of `amount` whole đồng (None: any amount), in the order shown.
+
+    An order of 0 ₫ has one: FREE (nothing is charged; Stripe takes no 0 ₫ payment). Cards need at
+    least STRIPE_MINIMUM_CHARGE_VND, the smallest charge Stripe accepts.
+    """
+    if amount == 0:
+        return [PaymentMethod.FREE]
     methods = []
-    if stripe_client.is_configured():
+    if stripe_client.is_configured() and (amount is None or amount >= settings.STRIPE_MINIMUM_CHARGE_VND):
         methods.append(PaymentMethod.CARD)
     methods.append(PaymentMethod.COD)
     # A sample account is fine for the demo; production offers transfers only to a real account.
@@ -37,6 +46,16 @@ def method_help(method):
     return text
 
 
+def card_too_small_message(amount):
+    """Why the card option is missing for an order under Stripe's minimum, or "" when it is not."""
+    if not stripe_client.is_configured() or amount is None or not 0 < amount < settings.STRIPE_MINIMUM_CHARGE_VND:
+        return ""
+    return gettext(
+        "Thanh toán bằng thẻ chỉ dùng được cho đơn hàng từ %(minimum)s (mức tối thiểu của cổng thanh toán thẻ); "
+        "đơn của bạn là %(total)s. Vui lòng chọn cách thanh toán khác."
+    ) % {"minimum": currency(settings.STRIPE_MINIMUM_CHARGE_VND, "VND"), "total": currency(amount, "VND")}
+
+
 class PaymentMethodForm(forms.Form):
     method = forms.ChoiceField(
         label=_("Cách thanh toán"),
@@ -47,9 +66,13 @@ class PaymentMethodForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, amount=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["method"].choices = [(m.value, m.label) for m in available_methods()]
+        field = self.fields["method"]
+        field.choices = [(m.value, m.label) for m in available_methods(amount)]
+        too_small = card_too_small_message(amount)
+        if too_small and self.data.get("method") == PaymentMethod.CARD:
+            field.error_messages["invalid_choice"] = too_small
 
 
 class RefundForm(forms.Form):

@@ -14,6 +14,8 @@ class PaymentMethod(models.TextChoices):
     CARD = "card", _("Thẻ quốc tế (Visa, Mastercard)")
     COD = "cod", _("Thanh toán khi nhận hàng (COD)")
     BANK_TRANSFER = "bank_transfer", _("Chuyển khoản ngân hàng (VietQR)")
+    # Only for an order of 0 ₫ (a voucher pays for everything, delivery included): nothing is charged.
+    FREE = "free", _("Không cần thanh toán")
 
 
 class PaymentAttempt(models.Model):

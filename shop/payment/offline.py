@@ -1,5 +1,7 @@
 """Cash on delivery and bank transfer: the order is placed unpaid; staff record the money when it comes.
 
+An order of 0 ₫ (method FREE) is placed the same way, with nothing to record.
+
 Unpaid transfers are cancelled after BANK_TRANSFER_EXPIRY_HOURS and their stock goes back on sale
 (`manage.py expire_transfers`).
 """
@@ -33,7 +35,7 @@ class PaymentNotRecordable(Exception):
 
 
 def place_offline(attempt, request=None):
-    """Place the COD or transfer order for `attempt` (once, whatever the number of submits)."""
+    """Place the COD, transfer or 0 ₫ order for `attempt` (once, whatever the number of submits)."""
     attempt.refresh_from_db()
     if attempt.order_id:
         return card.Result("placed", order=attempt.order)

@@ -17,6 +17,11 @@ TEST_CARDS = (
     ("4000 0000 0000 0341", _("bị ngân hàng từ chối")),
 )
 
+# The webhook events the shop handles: register exactly these on the Stripe webhook endpoint.
+PAYMENT_EVENTS = ("payment_intent.succeeded", "payment_intent.payment_failed", "payment_intent.canceled")
+REFUND_EVENTS = ("charge.refunded", "charge.refund.updated")
+WEBHOOK_EVENTS = PAYMENT_EVENTS + REFUND_EVENTS
+
 CardError = stripe.CardError
 StripeError = stripe.StripeError
 SignatureVerificationError = stripe.SignatureVerificationError
@@ -76,10 +81,24 @@ def cancel_intent(intent_id):
     return client().v1.payment_intents.cancel(intent_id)
 
 
+# Refund statuses that take money back from the charge (Stripe's `amount_refunded` counts both).
+REFUND_COUNTED = ("succeeded", "pending")
+# A refund that failed or was cancelled after it was made: the money stays with the shop.
+REFUND_UNDONE = ("failed", "canceled")
+
+
+def list_refunds(intent_id):
+    """Every refund of an intent as Stripe has it (made by this shop or in Stripe's dashboard)."""
+    return list(client().v1.refunds.list(params={"payment_intent": intent_id, "limit": 100}).auto_paging_iter())
+
+
 def refunded_amount(intent_id):
     """Whole đồng already refunded on an intent, as Stripe records it."""
-    refunds = client().v1.refunds.list(params={"payment_intent": intent_id, "limit": 100})
-    return sum(refund.amount for refund in refunds.data if refund.status in ("succeeded", "pending"))
+    return sum(refund.amount for refund in list_refunds(intent_id) if refund.status in REFUND_COUNTED)
+
+
+def retrieve_charge(charge_id):
+    return client().v1.charges.retrieve(charge_id)
 
 
 def refund(intent_id, amount, idempotency_key, metadata=None):

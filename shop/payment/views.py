@@ -28,7 +28,8 @@ logger = logging.getLogger("shop.payment")
 def stripe_webhook(request):
     """Stripe's events: signature and timestamp checked, each event id handled once.
 
-    The event body is only a hint: `place_order_for_intent` re-reads the intent from Stripe.
+    The event body is only a hint: `place_order_for_intent` re-reads the intent from Stripe, and
+    `record_stripe_refunds` the intent's refunds.
     """
     try:
         event = stripe_client.construct_event(request.body, request.headers.get("Stripe-Signature"))
@@ -52,6 +53,12 @@ def stripe_webhook(request):
 
 
 def _handle(event, request):
+    if event.type in stripe_client.REFUND_EVENTS:
+        # Refunds, also those made in Stripe's dashboard: re-read from Stripe and recorded once.
+        intent_id = _intent_of(event.data.object)
+        if intent_id:
+            refunds.record_stripe_refunds(intent_id)
+        return
     if not event.type.startswith("payment_intent."):
         return
     intent_id = getattr(event.data.object, "id", "")
@@ -63,6 +70,15 @@ def _handle(event, request):
         # Only an attempt no browser is driving: the checkout handles its own declines.
         if attempt is not None and attempt.state == attempt.State.REQUIRES_ACTION:
             card.reconcile_attempt(attempt)
+
+
+def _intent_of(obj):
+    """The PaymentIntent id of a charge or refund in an event (a refund made on the charge may lack it)."""
+    intent = getattr(obj, "payment_intent", None)
+    if not intent and str(getattr(obj, "charge", "") or "").startswith("ch_"):
+        intent = stripe_client.retrieve_charge(obj.charge).payment_intent
+    intent = getattr(intent, "id", intent)
+    return intent if isinstance(intent, str) and intent.startswith("pi_") else ""
 
 
 @never_cache

@@ -4,6 +4,7 @@ Everything that differs between a laptop, CI and production comes from the envir
 (see `.env.example`); this module only holds what is true everywhere.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -12,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from oscar.defaults import *  # noqa: F403
 
 from shop.order import statuses as order_statuses
+from shop.staff.lockout import lockout_parameters
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -106,7 +108,7 @@ OSCAR_APPS = [
     "oscar.apps.dashboard.reports.apps.ReportsDashboardConfig",
     "oscar.apps.dashboard.users.apps.UsersDashboardConfig",
     "shop.dashboard.orders.apps.OrdersDashboardConfig",  # forked: each cooperative acts on its own lines
-    "oscar.apps.dashboard.catalogue.apps.CatalogueDashboardConfig",
+    "shop.dashboard.catalogue.apps.CatalogueDashboardConfig",  # forked: a product is its cooperative's; variants; CSV
     "oscar.apps.dashboard.offers.apps.OffersDashboardConfig",
     "oscar.apps.dashboard.partners.apps.PartnersDashboardConfig",
     "oscar.apps.dashboard.pages.apps.PagesDashboardConfig",
@@ -123,7 +125,8 @@ WAGTAIL_APPS = [
     "wagtail.contrib.routable_page",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    # wagtail.users with our user viewset: cooperative and role in the user form (shop.staff).
+    "shop.staff.apps.StaffUsersConfig",
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
@@ -147,10 +150,19 @@ THIRD_PARTY_APPS = [
     "django_tasks",
     "django_tasks_db",
     "django_http_compression",
+    # Staff login protection and audit (shop.staff): failed-login limits, TOTP with recovery
+    # codes, field-level change history.
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "auditlog",
 ]
 LOCAL_APPS = [
     "shop.apps.ShopConfig",
     "cms.apps.CmsConfig",
+    "shop.staff.apps.StaffConfig",
+    "shop.fairs.apps.FairsConfig",  # trade fairs as a sales channel: attribution and the fair report
 ]
 # Local apps first so their templates, translations and commands win over the libraries'.
 INSTALLED_APPS = LOCAL_APPS + DJANGO_APPS + WAGTAIL_APPS + OSCAR_APPS + THIRD_PARTY_APPS
@@ -172,15 +184,25 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(); then staff pages wait for the second factor (shop.staff).
+    "django_otp.middleware.OTPMiddleware",
+    "shop.staff.middleware.StaffTwoFactorMiddleware",
+    # Who changed what: the audit log's actor is the request's user.
+    "shop.staff.middleware.AuditActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Embed routes may be framed, nothing else: exempts them from the line above and adds the
     # matching CSP frame-ancestors everywhere (cms.framing).
     "cms.framing.FramingMiddleware",
+    # Counts arrivals with a fair's code and remembers the first fair (signed cookie, then the
+    # basket); outside the page cache so cached pages are counted too and stay cookie-free.
+    "shop.fairs.attribution.FairAttributionMiddleware",
     # Serves cached pages to cookie-less visitors; invalidated on publish and price/stock changes.
     "cms.cache.AnonymousPageCacheMiddleware",
     "oscar.apps.basket.middleware.BasketMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 # TEMPLATES
@@ -210,6 +232,8 @@ TEMPLATES = [
 # AUTHENTICATION
 # ------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
+    # First: refuses to check any password while the login is locked out (django-axes).
+    "axes.backends.AxesStandaloneBackend",
     "oscar.apps.customer.auth_backends.EmailBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -221,6 +245,42 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "/admin/login/"
 LOGIN_REDIRECT_URL = "/"
+
+# STAFF ACCOUNTS AND SECURITY (shop.staff)
+# ------------------------------------------------------------------------------
+# Failed logins (every login form: /admin/login/, /shop/accounts/login/, the checkout's sign-in,
+# /shop/dashboard/login/, /django-admin/) are counted by django-axes in the database, so every
+# app server sees the same counts and clearing Redis unlocks nobody.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+# What is locked: "username+ip_address" (default) locks one account from one address, so a bot
+# cannot lock a clerk out from elsewhere; "ip_address,username+ip_address" also locks an address
+# that tries many accounts. Parsed by shop.staff.lockout.
+AXES_LOCKOUT_PARAMETERS = lockout_parameters(env("LOGIN_LOCKOUT_BY", default="username+ip_address"))
+# The visitor's address as the order-tracking limit sees it (the one our proxy appended).
+AXES_CLIENT_IP_CALLABLE = "shop.order.tracking.client_address"
+AXES_LOCKOUT_CALLABLE = "shop.staff.lockout.lockout_response"
+# An account is counted once whether its email or its username was typed.
+AXES_USERNAME_CALLABLE = "shop.staff.lockout.username_for_counting"
+# A blocked try does not push the unlock time back, so the time the page names holds.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+# Successful logins are not written down (a row per login, forever); failures are.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+# Two-factor authentication (django-otp, TOTP + recovery codes). Required for every staff
+# account when on; optional (each user turns it on in their account settings) when off.
+STAFF_2FA_REQUIRED = env.bool("STAFF_2FA_REQUIRED", default=False)
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="") or "HTX Cashew Shop"
+# Wrong codes wait 1, 2, 4, 8, ... seconds before the next try (per device, in the database).
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+# Django's admin lists devices without their secrets.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# Audit (django-auditlog): the registered models are in shop.staff.audit.
+AUDITLOG_DISABLE_ON_RAW_SAVE = True
+AUDITLOG_STORE_JSON_CHANGES = True
 
 # INTERNATIONALISATION
 # ------------------------------------------------------------------------------
@@ -378,6 +438,10 @@ STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
 STRIPE_API_BASE = env("STRIPE_API_BASE", default="")
 # Seconds a webhook's signed timestamp may be old (Stripe's default is 300).
 STRIPE_WEBHOOK_TOLERANCE = env.int("STRIPE_WEBHOOK_TOLERANCE", default=300)
+# The smallest card charge offered, in đồng. Stripe refuses charges under the equivalent of its
+# minimum in the account's settlement currency (US$0.50, €0.50, CZK 15…: about 9.000–18.000 ₫,
+# moving with exchange rates); 20.000 ₫ stays above all of them.
+STRIPE_MINIMUM_CHARGE_VND = env.int("STRIPE_MINIMUM_CHARGE_VND", default=20000)
 # A card payment left unfinished (3-D Secure abandoned, browser gone) is cancelled and its stock
 # released by `reconcile_payments` after this many minutes.
 CARD_PAYMENT_TIMEOUT_MINUTES = env.int("CARD_PAYMENT_TIMEOUT_MINUTES", default=30)
@@ -398,6 +462,15 @@ SHIPPING_ORIGIN_PROVINCE = env("SHIPPING_ORIGIN_PROVINCE", default="75")
 SHIPPING_DEFAULT_WEIGHT_KG = env("SHIPPING_DEFAULT_WEIGHT_KG", default="0.5")
 # Guest order tracking: lookups allowed per visitor address in 15 minutes.
 ORDER_TRACKING_ATTEMPTS = env.int("ORDER_TRACKING_ATTEMPTS", default=10)
+# Staff home: a product shows as "running low" when fewer units than this are free (in stock minus
+# allocated), unless its stock record sets its own low-stock threshold in the product dashboard.
+LOW_STOCK_THRESHOLD = env.int("LOW_STOCK_THRESHOLD", default=10)
+
+# TRADE FAIRS (shop.fairs)
+# ------------------------------------------------------------------------------
+# Days a visitor's first arrival through a fair's link, QR code or embed counts for their orders;
+# within them a later fair does not take over, after them a new fair can.
+FAIR_ATTRIBUTION_DAYS = env.int("FAIR_ATTRIBUTION_DAYS", default=30)
 
 # TRACEABILITY (catalog)
 # ------------------------------------------------------------------------------
@@ -421,6 +494,8 @@ LOGGING = {
         # Wagtail logs every page action and background task at INFO; the audit log keeps them.
         "wagtail": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},
+        # django-axes logs every login at INFO; failures and lockouts (WARNING) are what matter.
+        "axes": {"level": "WARNING"},
         "django.tasks": {"level": "WARNING"},
         # The Stripe SDK logs every API request at INFO; shop.payment logs what matters.
         "stripe": {"level": "WARNING"},

@@ -30,9 +30,10 @@ def bar_chart(points, caption, money=False, label_every=1):
             {
                 "label": label,
                 "value": value,
+                # Formatted here: the template would localise a float ("33,3" in Vietnamese).
                 "x": index * (BAR_WIDTH + GAP),
-                "y": HEIGHT - height,
-                "height": height,
+                "y": f"{HEIGHT - height:g}",
+                "height": f"{height:g}",
                 "show_label": index % max(label_every, 1) == 0,
             }
         )

@@ -1,6 +1,7 @@
 """Staff edit traceability in the Wagtail admin: listings with search and filters, lots with events inline."""
 
 import pytest
+from wagtail.admin.admin_url_finder import AdminURLFinder
 from wagtail.test.utils.form_data import inline_formset, nested_form_data
 
 from catalog.models import Lot
@@ -17,7 +18,6 @@ pytestmark = pytest.mark.django_db
         "/admin/snippets/catalogue/ocoprating/?stars=4",
         "/admin/snippets/catalogue/lot/?status=recalled",
         "/admin/snippets/catalogue/lot/?q=DEMO-BGM01",
-        "/admin/product-traceability/?q=Bù",
     ],
 )
 def test_listings(admin_client, url):
@@ -31,8 +31,14 @@ def test_edit_forms_render_with_choosers(admin_client, demo_lot):
     assert "document-chooser" in html or "DocumentChooser" in html
 
 
-def test_products_cannot_be_created_here(admin_client):
-    assert admin_client.get("/admin/product-traceability/new/").status_code == 404
+def test_products_have_one_page_in_the_shop_dashboard(admin_client, demo_lot):
+    # The product chooser's "edit" link (on a lot, a page) opens the product's page in Oscar's dashboard.
+    assert (
+        AdminURLFinder().get_edit_url(demo_lot.product) == f"/shop/dashboard/catalogue/products/{demo_lot.product.pk}/"
+    )
+    assert admin_client.get("/admin/product-traceability/").status_code == 404
+    html = admin_client.get("/admin/").content.decode()
+    assert "/shop/dashboard/catalogue/" in html  # the menu's "Sản phẩm" item
 
 
 def test_create_a_lot_with_an_event_inline(admin_client, demo_lot):

@@ -7,6 +7,7 @@ every permission, so a refusal comes from the scoping, not from a missing permis
 import pytest
 from django.contrib.auth import get_user_model
 from oscar.core.loading import get_model
+from wagtail.admin.admin_url_finder import AdminURLFinder
 
 from catalog.models import Certification, Lot, OcopRating, RawMaterialZone
 
@@ -49,11 +50,12 @@ def test_the_other_cooperatives_object_is_not_found(manager_client, bgm, hcdn, m
     assert manager_client.get(f"/admin/snippets/catalogue/{model}/{action}/{own.pk}/").status_code == expected
 
 
-@pytest.mark.parametrize("action", ["edit", "history", "usage"])
-def test_the_other_cooperatives_product_is_not_found(manager_client, bgm, hcdn, action):
+def test_the_admin_links_only_own_products_to_their_page(bgm, hcdn):
+    # Products are edited on their one page in Oscar's dashboard (tests/shop/test_product_dashboard.py).
+    finder = AdminURLFinder(User.objects.get(username="huucodongnai"))
     theirs, own = Product.objects.filter(cooperative=bgm).first(), Product.objects.filter(cooperative=hcdn).first()
-    assert manager_client.get(f"/admin/product-traceability/{action}/{theirs.pk}/").status_code == 404
-    assert manager_client.get(f"/admin/product-traceability/{action}/{own.pk}/").status_code == 200
+    assert finder.get_edit_url(theirs) is None
+    assert finder.get_edit_url(own) == f"/shop/dashboard/catalogue/products/{own.pk}/"
 
 
 @pytest.mark.parametrize(
@@ -91,13 +93,6 @@ def test_list_filters_offer_only_own_cooperative(manager_client, bgm, hcdn):
         assert list(field.queryset) == [hcdn]
     response = manager_client.get(f"/admin/snippets/catalogue/rawmaterialzone/?cooperative={bgm.pk}")
     assert "DEMO-BGM" not in response.content.decode()
-
-
-def test_product_list_shows_only_own_products(manager_client, bgm, hcdn):
-    html = manager_client.get("/admin/product-traceability/").content.decode()
-    for product in Product.objects.filter(cooperative=bgm):
-        assert f"/admin/product-traceability/edit/{product.pk}/" not in html
-    assert f"/admin/product-traceability/edit/{Product.objects.filter(cooperative=hcdn).first().pk}/" in html
 
 
 def test_chosen_of_the_other_cooperatives_object_is_not_found(manager_client, bgm):
@@ -157,15 +152,6 @@ def test_forms_offer_only_own_products_zones_and_certificates(manager_client, hc
     event_form = form.formsets["events"].empty_form
     assert set(event_form.fields["input_lots"].queryset) == set(Lot.objects.filter(product__cooperative=hcdn))
     assert set(event_form.fields["certifications"].queryset) == set(Certification.objects.filter(cooperative=hcdn))
-
-
-def test_a_member_cannot_hand_a_product_to_the_other_cooperative(manager_client, bgm, hcdn):
-    product = Product.objects.filter(cooperative=hcdn).first()
-    response = manager_client.post(
-        f"/admin/product-traceability/edit/{product.pk}/", {"cooperative": bgm.pk, "gtin": product.gtin or ""}
-    )
-    assert response.status_code == 200 and "cooperative" in response.context["form"].errors
-    assert Product.objects.get(pk=product.pk).cooperative == hcdn
 
 
 def test_the_oscar_partner_of_a_cooperative_is_the_admins_to_set(manager_client, hcdn):

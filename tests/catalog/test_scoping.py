@@ -38,8 +38,9 @@ def manager():
 def test_seed_demo_makes_each_demo_account_a_member_of_its_cooperative(clerk, manager, bgm, hcdn):
     assert (clerk.cooperative_membership.cooperative, clerk.cooperative_membership.role) == (bgm, "staff")
     assert (manager.cooperative_membership.cooperative, manager.cooperative_membership.role) == (hcdn, "manager")
-    assert list(clerk.groups.values_list("name", flat=True)) == ["Nhân viên HTX"]
-    assert list(manager.groups.values_list("name", flat=True)) == ["Quản lý HTX"]
+    # The role's group (model permissions) and the cooperative's group for that role (its page and media).
+    assert set(clerk.groups.values_list("name", flat=True)) == {"Nhân viên HTX", f"{bgm.name} · Nhân viên HTX"}
+    assert set(manager.groups.values_list("name", flat=True)) == {"Quản lý HTX", f"{hcdn.name} · Quản lý HTX"}
     assert list(clerk.partners.all()) == [bgm.partner]
     assert list(manager.partners.all()) == [hcdn.partner]
     # Oscar opens its platform-wide dashboard sections to is_staff: members never are.
@@ -90,7 +91,7 @@ def test_assign_moves_a_user_to_another_cooperative(clerk, bgm, hcdn):
     scoping.assign(clerk, hcdn, scoping.Role.MANAGER)
     clerk = User.objects.get(pk=clerk.pk)
     assert scoping.cooperative_for(clerk) == hcdn
-    assert list(clerk.groups.values_list("name", flat=True)) == ["Quản lý HTX"]
+    assert set(clerk.groups.values_list("name", flat=True)) == {"Quản lý HTX", f"{hcdn.name} · Quản lý HTX"}
     assert list(clerk.partners.all()) == [hcdn.partner]
     assert CooperativeMembership.objects.filter(user=clerk).count() == 1
 
@@ -100,3 +101,20 @@ def test_assign_takes_is_staff_away(hcdn):
     scoping.assign(user, hcdn, scoping.Role.STAFF)
     user.refresh_from_db()
     assert not user.is_staff
+
+
+def test_scope_of_pages_is_the_cooperatives_page_in_every_language_and_below(clerk, manager, bgm, admin_user):
+    from wagtail.models import Page
+
+    from cms.models import CooperativePage
+
+    own = set(scoping.scope(Page.objects.all(), clerk))
+    pages = set(CooperativePage.objects.filter(partner=bgm.partner))
+    assert {page.locale.language_code for page in pages} == {"vi", "en"}
+    assert {page.pk for page in own} == {page.pk for page in pages}
+    assert not own & set(scoping.scope(Page.objects.all(), manager))
+    assert scoping.scope(Page.objects.all(), admin_user).count() == Page.objects.count()
+    assert not scoping.other_cooperatives_pages(admin_user).exists()
+    assert {p.pk for p in scoping.other_cooperatives_pages(clerk)} == {
+        p.pk for p in CooperativePage.objects.exclude(partner=bgm.partner)
+    }

@@ -32,6 +32,8 @@ const placeholders = [
   element({ product: "42", lang: "en", theme: "dark" }),
   element({ page: "7" }),
   element({ product: "1; alert(1)" }),
+  element({ product: "5", fair: "hcm2026" }),
+  element({ product: "6", fair: "HCM\"><x" }),
 ];
 const listeners = {};
 const host = {
@@ -60,15 +62,23 @@ send("https://shop.example", frames[0].contentWindow, msg("1", 321.4));
 out.afterGood = frames[0].style.height || null;
 
 // Inside the iframe: posts go to the parent origin from ?parent=, and nowhere without it.
-function runFrame(search) {
+const beacons = [];
+function runFrame(search, beacon) {
   const posted = [];
-  const win = { location: { search }, addEventListener() {}, URLSearchParams, URL,
+  const win = { location: { search, origin: "https://shop.example" }, addEventListener() {}, URLSearchParams, URL,
     parent: { postMessage: (data, target) => posted.push([data, target]) },
-    document: { documentElement: { getBoundingClientRect: () => ({ height: 321.4 }) } } };
+    navigator: { sendBeacon: (url) => { beacons.push([search, url]); return true; } },
+    document: { documentElement: { getBoundingClientRect: () => ({ height: 321.4 }) },
+      body: { getAttribute: (name) => (name === "data-beacon" ? beacon || null : null) } } };
   win.window = win;
   vm.runInNewContext(frameJs, win);
   return posted;
 }
+runFrame("?parent=https%3A%2F%2Ffair.example&frame=1", "/embed/xem/?hoi_cho=HCM2026");
+runFrame("?parent=https%3A%2F%2Fshop.example&frame=1", "/embed/xem/?hoi_cho=HCM2026");  // the shop's own preview
+runFrame("", "/embed/xem/?hoi_cho=HCM2026");  // an oEmbed iframe (no parent given)
+runFrame("?parent=https%3A%2F%2Ffair.example&frame=1");  // not a fair's embed
+out.beacons = beacons;
 out.framePosts = runFrame("?theme=dark&parent=https%3A%2F%2Ffair.example&frame=1");
 out.framePostsWithoutParent = runFrame("?theme=dark");
 out.framePostsBadParent = runFrame("?parent=javascript:alert(1)x&frame=1");
@@ -95,6 +105,8 @@ def test_placeholders_become_iframes_of_the_shops_embed_pages(result):
         "https://shop.example/en/embed/product/42/?theme=dark&parent=https%3A%2F%2Ffair.example&frame=1",
         "https://shop.example/embed/page/7/?theme=light&parent=https%3A%2F%2Ffair.example&frame=2",
         None,  # a malformed id is left alone
+        "https://shop.example/embed/product/5/?theme=light&hoi_cho=HCM2026&parent=https%3A%2F%2Ffair.example&frame=3",
+        "https://shop.example/embed/product/6/?theme=light&parent=https%3A%2F%2Ffair.example&frame=4",  # bad code
     ]
     assert "border:0" in result["initial"] and "height:260px" in result["initial"]
 
@@ -110,6 +122,20 @@ def test_iframe_posts_its_height_only_to_the_given_parent_origin(result):
     assert result["framePosts"] == [[{"type": "htx-embed:height", "frame": "1", "height": 322}, "https://fair.example"]]
     assert result["framePostsWithoutParent"] == []
     assert all(target != "*" for _data, target in result["framePostsBadParent"])
+
+
+def test_a_fairs_embed_counts_one_view_on_other_sites_only(result):
+    """The beacon goes once per shown iframe, not from the shop's own preview, never without data-beacon."""
+    assert result["beacons"] == [
+        ["?parent=https%3A%2F%2Ffair.example&frame=1", "/embed/xem/?hoi_cho=HCM2026"],
+        ["", "/embed/xem/?hoi_cho=HCM2026"],
+    ]
+
+
+def test_the_scripts_use_the_attribution_parameter_of_shop_fairs():
+    from shop.fairs.attribution import PARAM
+
+    assert f'searchParams.set("{PARAM}"' in open(finders.find("embed/embed.js")).read()
 
 
 def test_script_is_served_by_the_shop_within_budget(client):

@@ -207,6 +207,8 @@ def _embed_urls():
         f"/embed/page/{page.pk}/",
         f"/en/embed/page/{fair.pk}/",
         f"/embed/cooperative/{cooperative.slug}/",
+        # A fair's product card: its links carry the fair's code and it asks for the view beacon.
+        f"/embed/product/{product.pk}/?hoi_cho={fair.code}",
     ]
 
 
@@ -270,6 +272,60 @@ def test_every_other_page_forbids_framing(client, settings, cached, rated):
             response = client.get(url)
             assert response["X-Frame-Options"] == "DENY", url
             assert "frame-ancestors 'none'" in response["Content-Security-Policy"], url
+    cache.clear()
+
+
+@pytest.fixture
+def allowlisted_fair():
+    from tests.factories import create_fair
+
+    product = Product.objects.browsable().order_by("pk").first()
+    return create_fair("HCM2026", products=[product], frame_origins="https://hoicho.example.vn\nhttp://127.0.0.1:8080")
+
+
+ALLOWLIST = "frame-ancestors 'self' https://hoicho.example.vn http://127.0.0.1:8080"
+
+
+@pytest.mark.parametrize("cached", [False, True])
+def test_a_fairs_embeds_may_be_framed_only_by_its_organisers(client, settings, cached, allowlisted_fair):
+    from django.core.cache import cache
+
+    settings.PAGE_CACHE_ENABLED = cached
+    cache.clear()
+    product = Product.objects.browsable().order_by("pk").first()
+    cooperative = Cooperative.objects.order_by("pk").first()
+    own = [
+        f"/embed/page/{allowlisted_fair.pk}/",
+        f"/embed/page/{allowlisted_fair.pk}/?theme=dark&hoi_cho=DEMO-OCOPDN",  # a fair's page embed is its own
+        f"/en/embed/product/{product.pk}/?hoi_cho=hcm2026",
+        f"/embed/cooperative/{cooperative.slug}/?hoi_cho=HCM2026",
+    ]
+    others = [
+        f"/embed/product/{product.pk}/",
+        f"/embed/product/{product.pk}/?hoi_cho=DEMO-OCOPDN",  # another fair without a list
+        f"/embed/product/{product.pk}/?hoi_cho=KHONGCO",
+        f"/embed/page/{CollectionPage.objects.get(slug='qua-tet', locale__language_code='vi').pk}/",
+    ]
+    for _ in range(2):  # cold, then (with the page cache on) replayed
+        for url in own:
+            response = client.get(url)
+            assert response.status_code == 200 and "X-Frame-Options" not in response, url
+            assert response["Content-Security-Policy"] == ALLOWLIST, url
+        for url in others:
+            assert client.get(url)["Content-Security-Policy"] == "frame-ancestors *", url
+    cache.clear()
+
+
+def test_the_allowlist_follows_the_published_page(client, settings, allowlisted_fair):
+    from django.core.cache import cache
+
+    settings.PAGE_CACHE_ENABLED = True
+    cache.clear()
+    url = f"/embed/page/{allowlisted_fair.pk}/"
+    assert client.get(url)["Content-Security-Policy"] == ALLOWLIST
+    allowlisted_fair.frame_origins = ""
+    allowlisted_fair.save_revision().publish()
+    assert client.get(url)["Content-Security-Policy"] == "frame-ancestors *"
     cache.clear()
 
 

@@ -63,11 +63,14 @@ def test_feed_follows_price_and_stock_changes(client):
 
 
 def test_fair_feed_lists_the_fairs_products_in_order(client):
-    fair = TradeFairPage.objects.get(slug="hoi-cho-ocop-dong-nai")
+    fair = TradeFairPage.objects.get(slug="hoi-cho-ocop-dong-nai", locale__language_code="vi")
     ids = [b["value"] for b in fair.featured_products.raw_data]
-    data = _feed(client, fair=fair.slug)
-    assert data["fair"] == fair.slug
+    data = _feed(client, fair=fair.code)
+    assert data["fair"] == fair.code == "DEMO-OCOPDN"
     assert [i["id"] for i in data["products"]] == ids
+    # The code is the fair's, in any case; the page's slug is not a code.
+    assert _feed(client, fair=fair.code.lower())["fair"] == fair.code
+    assert client.get("/feeds/products.json", {"fair": fair.slug}).status_code == 404
     assert client.get("/feeds/products.json", {"fair": "khong-co"}).status_code == 404
     assert client.get("/feeds/products.csv", {"fair": "khong-co"}).status_code == 404
 

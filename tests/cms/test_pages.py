@@ -31,7 +31,7 @@ ALLOWED = {
     CooperativePage: {CooperativeIndexPage},
     CollectionPage: {HomePage},
     NewsIndexPage: {HomePage},
-    ArticlePage: {NewsIndexPage},
+    ArticlePage: {NewsIndexPage, CooperativePage},
     TradeFairPage: {NewsIndexPage},
 }
 
@@ -46,8 +46,11 @@ class PageTreeRulesTests(WagtailPageTestCase):
                     self.assertCanNotCreateAt(parent, child)
 
     def test_leaf_pages_have_no_children(self):
-        for leaf in (CooperativePage, CollectionPage, ArticlePage, TradeFairPage):
+        for leaf in (CollectionPage, ArticlePage, TradeFairPage):
             self.assertAllowedSubpageTypes(leaf, {})
+
+    def test_a_cooperative_page_holds_its_own_articles(self):
+        self.assertAllowedSubpageTypes(CooperativePage, {ArticlePage})
 
     def test_home_and_cooperative_index_are_single(self):
         home = HomePage.objects.filter(locale__language_code="vi").first()

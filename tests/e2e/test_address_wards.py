@@ -5,7 +5,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 ADD_ADDRESS = "/shop/accounts/addresses/add/"
 
@@ -26,7 +26,7 @@ def fill_the_rest(page):
 
 
 def test_wards_follow_the_province_with_and_without_javascript(page, browser, demo_live_server, signed_in_cookie):
-    # One live-server test for both: each live-server test reseeds the whole demo.
+    # One live-server test for both: each live-server test restores the whole database.
     user, cookie = signed_in_cookie
     page.context.add_cookies([cookie])
     page.goto(demo_live_server.url + ADD_ADDRESS)

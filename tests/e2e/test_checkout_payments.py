@@ -25,7 +25,7 @@ StockRecord = get_model("partner", "StockRecord")
 
 
 @pytest.fixture
-def shop(migration_data, demo_live_server, stripe_local):
+def shop(demo_live_server, stripe_local):
     stripe_local.register_webhook(demo_live_server.url + "/payment/stripe/webhook/", WEBHOOK_SECRET)
     return demo_live_server.url
 

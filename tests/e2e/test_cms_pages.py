@@ -1,14 +1,14 @@
 """Storefront pages in headless Chromium at phone and desktop widths: no console errors, no serious
 or critical axe-core violations (axe-core from tests/e2e/vendor, never a CDN), and the search box.
 
-One test function, because each browser test seeds the demo data again (tests/e2e/conftest.py)."""
+One test function, because each browser test restores the whole database (tests/e2e/conftest.py)."""
 
 from pathlib import Path
 
 import pytest
 from oscar.core.loading import get_model
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 WIDTHS = [(390, 844), (1280, 900)]
@@ -56,7 +56,7 @@ def test_storefront_pages_at_phone_and_desktop_widths(page, demo_live_server):
             problems += [f"{name} @{width}px: axe {v}" for v in _serious_violations(page)]
     assert problems == []
 
-    # The search box: plain typing finds the accented product (one test: the demo is seeded once).
+    # The search box: plain typing finds the accented product (in the same test: one restore).
     page.goto(demo_live_server.url + "/")
     page.get_by_role("searchbox").first.fill("hat dieu rang muoi")
     page.keyboard.press("Enter")

@@ -15,15 +15,6 @@ Product = get_model("catalogue", "Product")
 StockRecord = get_model("partner", "StockRecord")
 
 
-def ensure_cooperatives():
-    """The two demo partners (transactional tests start with only the migrations' data)."""
-    from catalog.demo import COOPERATIVES
-
-    Partner = get_model("partner", "Partner")
-    for code, name in COOPERATIVES.items():
-        Partner.objects.get_or_create(code=code, defaults={"name": name})
-
-
 def shipping_address():
     """A valid Vietnamese delivery address (province Đồng Nai, its first ward)."""
     data = {

@@ -63,6 +63,7 @@ def test_order_confirmation_waits_for_the_worker_and_is_sent_once(run_worker):  
         "event_code": emails.ORDER_PLACED,
         "old_status": "",
         "new_status": "",
+        "line_ids": [],
     }
 
     run_worker()

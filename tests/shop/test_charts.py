@@ -13,10 +13,11 @@ def render(points, **options):
 
 
 def test_bars_are_proportional_to_the_highest_value():
-    html = render([("1", 50), ("2", 100), ("3", 0)])
-    assert 'height="50.0"' in html and 'height="100.0"' in html and 'height="0"' in html
+    html = render([("1", 50), ("2", 100), ("3", 0), ("4", 1)])
+    assert 'height="50"' in html and 'height="100"' in html and 'height="0"' in html
     # Coordinates stay dot-decimal whatever the locale, or the SVG breaks in Vietnamese.
-    assert "50,0" not in html
+    assert 'height="1"' in html and 'y="99"' in html
+    assert 'height="33.3"' in render([("1", 1), ("2", 3)]) and "33,3" not in render([("1", 1), ("2", 3)])
 
 
 def test_table_carries_every_value_and_the_total_in_dong():

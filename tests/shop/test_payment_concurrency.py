@@ -16,7 +16,6 @@ from tests.factories import create_product
 from tests.shop.checkout_steps import (
     add_to_basket,
     authenticate_3ds,
-    ensure_cooperatives,
     only_on_postgres,
     place_order,
     post_event,
@@ -24,7 +23,8 @@ from tests.shop.checkout_steps import (
     to_preview,
 )
 
-# serialized_rollback in the mark (not only the fixture): pytest-django serialises the database at setup only then.
+# serialized_rollback in the mark: pytest-django serialises the database at setup only then, and each test
+# starts from the seeded demo (tests/conftest.py).
 pytestmark = [
     pytest.mark.postgres,
     only_on_postgres,
@@ -33,12 +33,6 @@ pytestmark = [
 
 Order = get_model("order", "Order")
 StockRecord = get_model("partner", "StockRecord")
-
-
-@pytest.fixture
-def demo(django_db_serialized_rollback, migration_data):
-    """Transactional tests start with only the migrations' data: add the two cooperatives back."""
-    ensure_cooperatives()
 
 
 def in_parallel(count, work):
@@ -75,7 +69,7 @@ def shoppers(product, count, method="card"):
     return prepared
 
 
-def test_twenty_parallel_checkouts_for_the_last_five_units(demo, stripe_local, card_token):
+def test_twenty_parallel_checkouts_for_the_last_five_units(stripe_local, card_token):
     product = create_product(title="Hạt điều lô cuối", num_in_stock=5, partner_code="bugiamap")
     prepared = shoppers(product, 20)
     tokens = [card_token("4242424242424242") for _ in prepared]
@@ -106,7 +100,7 @@ def test_twenty_parallel_checkouts_for_the_last_five_units(demo, stripe_local, c
     assert sorted(o.sources.get().reference for o in orders) == sorted(r.intent_id for r in succeeded)
 
 
-def test_twenty_paid_baskets_racing_for_five_units_get_five_orders_and_fifteen_refunds(demo, stripe_local, card_token):
+def test_twenty_paid_baskets_racing_for_five_units_get_five_orders_and_fifteen_refunds(stripe_local, card_token):
     """The harder case: all twenty were charged (reservations lapsed meanwhile), then webhooks race."""
     product = create_product(title="Hạt điều tranh mua", num_in_stock=20, partner_code="huucodongnai")
     for client, preview in shoppers(product, 20):
@@ -144,7 +138,7 @@ def test_twenty_paid_baskets_racing_for_five_units_get_five_orders_and_fifteen_r
     assert (record.num_allocated, record.net_stock_level) == (5, 0)
 
 
-def test_fifty_duplicate_webhook_deliveries_give_one_order(demo, stripe_local, card_token):
+def test_fifty_duplicate_webhook_deliveries_give_one_order(stripe_local, card_token):
     product = create_product(title="Hạt điều webhook", num_in_stock=10, partner_code="bugiamap")
     ((client, preview),) = shoppers(product, 1)
     place_order(client, preview, payment_method_id=card_token("4000002760003184"))
@@ -176,7 +170,7 @@ def test_fifty_duplicate_webhook_deliveries_give_one_order(demo, stripe_local, c
     assert stripe_client.refunded_amount(intent_id) == 0
 
 
-def test_double_click_in_two_requests_at_once_charges_once(demo, stripe_local, card_token):
+def test_double_click_in_two_requests_at_once_charges_once(stripe_local, card_token):
     product = create_product(title="Hạt điều bấm hai lần", num_in_stock=10, partner_code="bugiamap")
     ((client, preview),) = shoppers(product, 1)
     twin = Client()

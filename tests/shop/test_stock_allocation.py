@@ -9,7 +9,7 @@ from oscar.test.factories import create_basket
 from shop.partner import stock
 from shop.partner.exceptions import InsufficientStock
 from tests.factories import create_product
-from tests.shop.checkout_steps import ensure_cooperatives, only_on_postgres
+from tests.shop.checkout_steps import only_on_postgres
 
 pytestmark = pytest.mark.django_db
 
@@ -92,7 +92,6 @@ def test_oscars_own_order_creator_cannot_oversell():
 @only_on_postgres
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_parallel_allocations_never_exceed_stock():
-    ensure_cooperatives()
     record = record_of(create_product(num_in_stock=5))
     results, barrier = [], threading.Barrier(20)
 

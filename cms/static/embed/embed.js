@@ -3,6 +3,7 @@
      <script src="https://<shop>/static/embed/embed.js" async></script>
    Each placeholder (data-product="<id>", data-page="<collection or fair page id>" or
    data-cooperative="<slug>") gets an iframe of the shop's embed page, resized to its content.
+   data-fair="<fair code>" makes its links carry that trade fair's code (?hoi_cho=, shop.fairs).
    Height messages are accepted only from the shop's origin and only from our own iframes. */
 (function () {
   "use strict";
@@ -26,6 +27,7 @@
     var id = String(++count);
     var url = new URL(shop + "/" + (el.dataset.lang === "en" ? "en/" : "") + where);
     url.searchParams.set("theme", el.dataset.theme === "dark" ? "dark" : "light");
+    if (/^[A-Za-z0-9-]{1,20}$/.test(el.dataset.fair || "")) url.searchParams.set("hoi_cho", el.dataset.fair.toUpperCase());
     url.searchParams.set("parent", location.origin);
     url.searchParams.set("frame", id);
     var iframe = document.createElement("iframe");

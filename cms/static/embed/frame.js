@@ -1,17 +1,22 @@
 /* Inside an embed iframe: tell the parent page our height so it can size the iframe (cms.embeds).
-   Posts only to the origin named in ?parent= (set by the shop's embed.js), never to "*". */
+   Posts only to the origin named in ?parent= (set by the shop's embed.js), never to "*".
+   A fair's embed (data-beacon on <body>) also counts one view, except in the shop's own previews. */
 (function () {
   "use strict";
   var params = new URLSearchParams(location.search);
   var parent = params.get("parent");
   var id = params.get("frame");
-  if (!parent || !id || window.parent === window) return;
+  if (window.parent === window) return;
   try {
-    parent = new URL(parent).origin;
+    parent = parent ? new URL(parent).origin : null;
   } catch (e) {
-    return;
+    parent = null;
   }
-  if (!/^https?:\/\/[^/]+$/.test(parent)) return;
+  var body = document.body;
+  var beacon = body && body.getAttribute("data-beacon");
+  var nav = window.navigator;
+  if (beacon && parent !== location.origin && nav && nav.sendBeacon) nav.sendBeacon(beacon);
+  if (!parent || !id || !/^https?:\/\/[^/]+$/.test(parent)) return;
   var last = 0;
   function post() {
     var height = Math.ceil(document.documentElement.getBoundingClientRect().height);

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from shop.payment import stripe_client
 from shop.payment.localstripe_server import LocalStripe
 
 
@@ -48,5 +49,7 @@ class Command(BaseCommand):
         settings.STRIPE_PUBLISHABLE_KEY = "pk_test_localstripe"
         settings.STRIPE_API_BASE = server.url
         settings.STRIPE_WEBHOOK_SECRET = "whsec_" + secrets.token_urlsafe(24)
-        server.register_webhook(f"{base}/payment/stripe/webhook/", settings.STRIPE_WEBHOOK_SECRET)
+        server.register_webhook(
+            f"{base}/payment/stripe/webhook/", settings.STRIPE_WEBHOOK_SECRET, events=stripe_client.WEBHOOK_EVENTS
+        )
         return server
