@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test install lock migrate messages static seed lint ci clean
+.PHONY: run test install lock migrate messages static seed lint ci clean loadtest lighthouse
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,15 @@ run: install messages migrate static seed
 
 test: install messages
 	DJANGO_SETTINGS_MODULE=shop.settings.test $(PY) -m pytest $(PYTEST_ARGS)
+
+# Load test on PostgreSQL + Redis with production settings (bench/load.py; needs both running on 127.0.0.1).
+loadtest: install messages
+	$(PY) -m pip install --quiet -c requirements/constraints.txt -e ".[dev,bench]"
+	$(PY) bench/load.py $(LOADTEST_ARGS)
+
+# Lighthouse (mobile) on home, product and lot pages with Debian's chromium (bench/lighthouse.sh).
+lighthouse: install messages
+	bash bench/lighthouse.sh
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -5,7 +5,7 @@ import json
 
 from django.utils.safestring import mark_safe
 
-from catalog.models import IN_FORCE
+from catalog.models import IN_FORCE, OcopRating
 
 # As django.utils.html.json_script: "<", ">" and "&" cannot end the script element early.
 JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
@@ -34,7 +34,9 @@ def _certification(request, item):
     if cert.expires_on:
         data["expires"] = cert.expires_on.isoformat()
     if cert.is_ocop:
-        data["certificationRating"] = {"@type": "Rating", "ratingValue": cert.ocoprating.stars, "bestRating": 5}
+        # The product's rating is already an OcopRating; asking it for .ocoprating would query again.
+        rating = cert if isinstance(cert, OcopRating) else cert.ocoprating
+        data["certificationRating"] = {"@type": "Rating", "ratingValue": rating.stars, "bestRating": 5}
     return data
 
 

@@ -529,6 +529,46 @@ class ProductQuerySet(CoreProductQuerySet):
     def for_cooperative(self, cooperative):
         return self.filter(cooperative=cooperative)
 
+    def for_product_page(self):
+        """What the product page shows, in four queries whatever the product has.
+
+        The product with its cooperative and class, and as annotations whether it has options,
+        recommendations and how many approved reviews (Oscar asks for each separately); its images,
+        stock records and attribute values come prefetched.
+        """
+        from django.apps import apps
+        from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Subquery
+        from django.db.models.functions import Coalesce
+
+        Option = apps.get_model("catalogue", "Option")
+        Recommendation = apps.get_model("catalogue", "ProductRecommendation")
+        Review = apps.get_model("reviews", "ProductReview")
+        AttributeValue = apps.get_model("catalogue", "ProductAttributeValue")
+        approved = (
+            Review.objects.filter(product=OuterRef("pk"), status=Review.APPROVED)
+            .order_by()
+            .values("product")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return (
+            self.select_related("cooperative", "product_class")
+            .annotate(
+                has_product_class_options=Exists(Option.objects.filter(productclass=OuterRef("product_class"))),
+                has_product_options=Exists(Option.objects.filter(product=OuterRef("pk"))),
+                has_recommendations=Exists(Recommendation.objects.filter(primary=OuterRef("pk"))),
+                approved_review_count=Coalesce(Subquery(approved, output_field=IntegerField()), 0),
+            )
+            .prefetch_related(
+                "images",
+                "stockrecords",
+                # Oscar's get_attribute_values() reads attribute_values.all(), so this prefetch serves it.
+                Prefetch(
+                    "attribute_values", queryset=AttributeValue.objects.select_related("attribute", "value_option")
+                ),
+            )
+        )
+
 
 class Product(AbstractProduct):
     # Vietnamese is the source (Oscar's own title/description); English sits beside it.
@@ -598,6 +638,18 @@ class Product(AbstractProduct):
     @property
     def digital_link(self):
         return digital_link(self.gtin) if self.gtin else None
+
+    @property
+    def num_approved_reviews(self):
+        # Annotated by ProductQuerySet.for_product_page(); Oscar's own count otherwise.
+        annotated = getattr(self, "approved_review_count", None)
+        return annotated if annotated is not None else super().num_approved_reviews
+
+    @property
+    def sorted_recommended_products(self):
+        if getattr(self, "has_recommendations", None) is False:  # annotated: none, so no query
+            return []
+        return super().sorted_recommended_products
 
     def get_trace_url(self):
         return reverse("trace:product", kwargs={"pk": self.pk})

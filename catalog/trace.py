@@ -64,11 +64,17 @@ def current_ocop(ratings, day: date):
 def product_trace(product, with_lots=False) -> ProductTrace:
     """OCOP rating, certificates (claimed or held) and origin zones of a product, in three queries."""
     today = timezone.localdate()
-    certificates = list(
-        certificate_queryset().filter(Q(products=product) | Q(product=product)).exclude(kind=Certification.Kind.OCOP)
+    held_or_claimed = list(certificate_queryset().filter(Q(products=product) | Q(product=product)))
+    # One query for both: the OCOP ratings are the product's own ones, joined in by for_display().
+    ratings = [
+        c.ocoprating for c in held_or_claimed if c.kind == Certification.Kind.OCOP and c.product_id == product.pk
+    ]
+    certificates = [c for c in held_or_claimed if c.kind != Certification.Kind.OCOP]
+    zones = list(
+        product.origin_zones.select_related("cooperative").prefetch_related(
+            Prefetch("certifications", queryset=Certification.objects.select_related("ocoprating"))
+        )
     )
-    ratings = list(OcopRating.objects.filter(product=product))
-    zones = list(product.origin_zones.select_related("cooperative").prefetch_related("certifications"))
     lots = []
     if with_lots:
         lots = list(Lot.objects.public().filter(product=product).order_by("-packing_date", "code"))

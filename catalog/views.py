@@ -20,7 +20,7 @@ class ProductDetailView(CoreProductDetailView):
     def get_object(self, queryset=None):
         if hasattr(self, "object"):
             return self.object
-        return super().get_object(Product.objects.select_related("cooperative").prefetch_related("images"))
+        return super().get_object(Product.objects.for_product_page())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

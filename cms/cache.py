@@ -1,9 +1,14 @@
 """Whole-page cache for visitors without a session, basket or message cookie.
 
 A cached page is the same for every such visitor, so it is served from Django's cache without
-touching the database. Keys carry a version number; publishing a page, changing a price, stock,
-product or a site setting bumps it (cms.signals), so every cached page is dropped at once.
-Entries also expire after PAGE_CACHE_SECONDS.
+touching the database. Entries carry a version number; publishing a page, changing a price, stock,
+product or a site setting bumps it (cms.signals), so every cached page is dropped at once. The
+version and the entry are read in one round trip (`versioned_get`). Entries also expire after
+PAGE_CACHE_SECONDS.
+
+Each app server process also keeps the entries it served last and the version it last read for
+PAGE_CACHE_LOCAL_SECONDS (2 s; 0 turns it off), so a popular page costs no cache round trip at all:
+a purge is seen at once by the process that made it and within those seconds by the others.
 
 CSRF tokens in forms are cached as a placeholder and filled in per visitor; cookies the page set
 for a cookie-less visitor (Oscar's "recently viewed" list) are replayed, except the CSRF cookie,
@@ -12,6 +17,8 @@ which Django's middleware sets itself.
 
 import hashlib
 import re
+import time
+from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import cache
@@ -60,6 +67,28 @@ def seconds() -> int:
     return getattr(settings, "PAGE_CACHE_SECONDS", 300)
 
 
+# This process' copy: the version read from the shared cache, until when it is trusted, recent entries.
+_local = {"version": None, "until": 0.0, "entries": OrderedDict()}
+LOCAL_MAX_ENTRIES = 256
+
+
+def local_seconds() -> float:
+    return getattr(settings, "PAGE_CACHE_LOCAL_SECONDS", 0)
+
+
+def forget_local() -> None:
+    _local.update(version=None, until=0.0)
+    _local["entries"].clear()
+
+
+def _remember(key, version, value) -> None:
+    entries = _local["entries"]
+    entries[key] = (version, value)
+    entries.move_to_end(key)
+    while len(entries) > LOCAL_MAX_ENTRIES:
+        entries.popitem(last=False)
+
+
 def current_version() -> int:
     version = cache.get(VERSION_KEY)
     if version is None:
@@ -70,6 +99,7 @@ def current_version() -> int:
 
 def invalidate(**_kwargs) -> None:
     """Drop every cached page (signal receiver)."""
+    forget_local()
     try:
         cache.incr(VERSION_KEY)
     except ValueError:
@@ -89,7 +119,40 @@ def cacheable_request(request) -> bool:
 
 def cache_key(request) -> str:
     raw = f"{request.get_host()}|{request.get_full_path()}"
-    return f"pagecache:{current_version()}:{hashlib.sha256(raw.encode()).hexdigest()}"
+    return f"pagecache:{hashlib.sha256(raw.encode()).hexdigest()}"
+
+
+def versioned_get(key):
+    """(current version, value stored under `key` for that version or None), in one cache round trip.
+
+    Within PAGE_CACHE_LOCAL_SECONDS of the last read, this process' own copy answers without one.
+    """
+    ttl = local_seconds()
+    now = time.monotonic()
+    if ttl and _local["until"] > now:
+        held = _local["entries"].get(key)
+        if held is not None and held[0] == _local["version"]:
+            return held
+    found = cache.get_many([VERSION_KEY, key])
+    version = found.get(VERSION_KEY)
+    if version is None:
+        version = current_version()
+    stored = found.get(key)
+    value = stored["value"] if isinstance(stored, dict) and stored.get("version") == version else None
+    if ttl:
+        if version != _local["version"]:
+            _local["entries"].clear()
+        _local.update(version=version, until=now + ttl)
+        if value is not None:
+            _remember(key, version, value)
+    return version, value
+
+
+def versioned_set(key, value, version, timeout=None) -> None:
+    """Store `value` for `version`; an entry of an older version reads as missing (see versioned_get)."""
+    cache.set(key, {"version": version, "value": value}, seconds() if timeout is None else timeout)
+    if local_seconds() and version == _local["version"]:
+        _remember(key, version, value)
 
 
 class AnonymousPageCacheMiddleware:
@@ -100,12 +163,12 @@ class AnonymousPageCacheMiddleware:
         if not cacheable_request(request):
             return self.get_response(request)
         key = cache_key(request)
-        entry = cache.get(key)
+        version, entry = versioned_get(key)
         if entry is not None:
             return self._replay(request, entry)
         response = self.get_response(request)
         if self._storable(response):
-            cache.set(key, self._entry(response), seconds())
+            versioned_set(key, self._entry(response), version)
         response["X-Page-Cache"] = "miss"
         return response
 

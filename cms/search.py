@@ -4,16 +4,24 @@ Each page and product keeps one row in `SearchEntry` whose `folded` column holds
 accents stripped and lower-cased ("Hạt điều rang muối" is stored as "hat dieu rang muoi"). A query
 is folded the same way and every word must occur in that column (`icontains`), which behaves the
 same on SQLite and PostgreSQL with no extension. The rows are refreshed when a page is published,
-unpublished or deleted and when a product is saved or deleted; `manage.py rebuild_search` rebuilds
-them all. The README explains how to move to OpenSearch/Elasticsearch when one machine is not enough.
+unpublished or deleted and when a product is saved or deleted, by `shop.tasks.update_search_entry_task`
+(queued by cms.signals); `manage.py rebuild_search` rebuilds them all.
+
+With `SEARCH_URL` set, the rows are also copied into an OpenSearch/Elasticsearch index and
+`matching()` asks the cluster instead (cms.search_cluster).
 """
 
+import logging
 import re
 import unicodedata
 
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils.html import strip_tags
 from django.utils.translation import get_language
+
+from cms import search_cluster
+
+logger = logging.getLogger(__name__)
 
 MAX_TERMS = 8
 _SPACES = re.compile(r"\s+")
@@ -72,10 +80,10 @@ def index_page(page) -> None:
 
     page = page.specific
     if not page.live or page.depth < 2 or page.get_view_restrictions().exists():
-        SearchEntry.objects.filter(kind=SearchEntry.PAGE, object_id=page.pk).delete()
+        forget(SearchEntry.PAGE, page.pk)
         return
     title, text = page_text(page)
-    SearchEntry.objects.update_or_create(
+    entry, _ = SearchEntry.objects.update_or_create(
         kind=SearchEntry.PAGE,
         object_id=page.pk,
         defaults={
@@ -85,6 +93,7 @@ def index_page(page) -> None:
             "folded": fold(text),
         },
     )
+    _copy_to_cluster(entry)
 
 
 def index_product(product) -> None:
@@ -92,7 +101,7 @@ def index_product(product) -> None:
     from cms.models import SearchEntry
 
     if not product.is_public or product.is_child:
-        SearchEntry.objects.filter(kind=SearchEntry.PRODUCT, object_id=product.pk).delete()
+        forget(SearchEntry.PRODUCT, product.pk)
         return
     titles = " ".join(t for t in (product.title, product.title_en) if t)
     text = " ".join(
@@ -105,7 +114,7 @@ def index_product(product) -> None:
         )
         if t
     )
-    SearchEntry.objects.update_or_create(
+    entry, _ = SearchEntry.objects.update_or_create(
         kind=SearchEntry.PRODUCT,
         object_id=product.pk,
         defaults={
@@ -115,16 +124,61 @@ def index_product(product) -> None:
             "folded": fold(text),
         },
     )
+    _copy_to_cluster(entry)
 
 
 def forget(kind: str, object_id: int) -> None:
+    """Remove the entry of one page or product (and its copy on the cluster)."""
     from cms.models import SearchEntry
 
     SearchEntry.objects.filter(kind=kind, object_id=object_id).delete()
+    if search_cluster.configured():
+        search_cluster.delete(kind, object_id)
 
 
-def rebuild() -> int:
-    """Rebuild every entry; returns how many rows were written."""
+def _copy_to_cluster(entry) -> None:
+    if search_cluster.configured():
+        search_cluster.index_entry(entry)
+
+
+def update_entry(kind: str, object_id: int) -> str:
+    """Bring one entry in line with its page or product as stored now: "indexed" or "removed".
+
+    The body of `shop.tasks.update_search_entry_task`; a page or product deleted meanwhile is removed.
+    """
+    from oscar.core.loading import get_model
+    from wagtail.models import Page
+
+    from cms.models import SearchEntry
+
+    if kind == SearchEntry.PAGE:
+        obj = Page.objects.filter(pk=object_id).first()
+        index = index_page
+    elif kind == SearchEntry.PRODUCT:
+        obj = get_model("catalogue", "Product").objects.filter(pk=object_id).first()
+        index = index_product
+    else:
+        raise ValueError(f"unknown search entry kind {kind!r}")
+    if obj is None:
+        forget(kind, object_id)
+        return "removed"
+    index(obj)
+    return "indexed" if SearchEntry.objects.filter(kind=kind, object_id=object_id).exists() else "removed"
+
+
+def queue_update(kind: str, object_id: int) -> None:
+    """Queue the refresh of one entry (signal receivers call this).
+
+    Not deferred to the commit: with the database backend the queued row commits (or rolls back)
+    with the change itself; with the immediate backend the entry is refreshed right away, as before.
+    """
+    from shop.tasks import update_search_entry_task
+
+    update_search_entry_task.enqueue(kind=kind, object_id=object_id)
+
+
+def rebuild(stdout=None) -> int:
+    """Rebuild every entry (and the cluster's index, when there is one); returns how many rows were written."""
     from oscar.core.loading import get_model
     from wagtail.models import Page
 
@@ -132,10 +186,14 @@ def rebuild() -> int:
 
     Product = get_model("catalogue", "Product")
     SearchEntry.objects.all().delete()
-    for page in Page.objects.live().filter(depth__gte=2).specific().iterator():
-        index_page(page)
-    for product in Product.objects.filter(is_public=True).exclude(structure="child").iterator():
-        index_product(product)
+    # Rows only here: the cluster gets them in bulk below, into a new index.
+    with search_cluster.suspended():
+        for page in Page.objects.live().filter(depth__gte=2).specific().iterator():
+            index_page(page)
+        for product in Product.objects.filter(is_public=True).exclude(structure="child").iterator():
+            index_product(product)
+    if search_cluster.url():
+        search_cluster.rebuild(SearchEntry.objects.order_by("pk").iterator(), stdout=stdout)
     return SearchEntry.objects.count()
 
 
@@ -149,10 +207,25 @@ def matching(query: str, kind: str | None = None, language: str | None = None):
     words = terms(query)
     if not words:
         return SearchEntry.objects.none()
+    language = language or (get_language() or "vi").split("-")[0]
+    if search_cluster.configured():
+        results = search_cluster.matching(words, kind, language)
+        try:
+            results.count()
+        except Exception:
+            logger.warning("Search cluster at SEARCH_URL did not answer; searching the database", exc_info=True)
+        else:
+            return results
+    return database_matching(words, kind, language)
+
+
+def database_matching(words: list[str], kind: str | None, language: str):
+    """The embedded search: every folded word is a substring of the folded text (plain SQL)."""
+    from cms.models import SearchEntry
+
     qs = SearchEntry.objects.all()
     for word in words:
         qs = qs.filter(folded__contains=word)
-    language = language or (get_language() or "vi").split("-")[0]
     qs = qs.filter(Q(kind=SearchEntry.PRODUCT) | Q(language=language))
     if kind:
         qs = qs.filter(kind=kind)
@@ -171,4 +244,7 @@ def product_ids(query: str) -> list[int]:
     """Ids of the public products matching `query` (used by the admin product chooser too)."""
     from cms.models import SearchEntry
 
-    return list(matching(query, kind=SearchEntry.PRODUCT).values_list("object_id", flat=True))
+    results = matching(query, kind=SearchEntry.PRODUCT)
+    if isinstance(results, search_cluster.ClusterResults):
+        return [entry.object_id for entry in results[: search_cluster.MAX_IDS]]
+    return list(results.values_list("object_id", flat=True))

@@ -88,3 +88,67 @@ def update_search_index_task():
     full rebuild after bulk imports or a change of search backend.
     """
     return run_command("wagtail_update_index")
+
+
+# Order emails
+# ------------------------------------------------------------------------------
+
+
+@task()
+def send_order_email_task(order_id, event_code, old_status="", new_status="", line_ids=None):
+    """Render and send one order email from the order as it is in the database, in its language.
+
+    `event_code` is ORDER_PLACED (the confirmation: sent once per order, whatever the number of
+    calls), ORDER_STATUS_CHANGED (with the old and new status) or ORDER_LINES_CHANGED (the lines
+    staff shipped or cancelled, by id, and the order's status before). Everything the email shows,
+    including the VietQR image of a bank transfer, is built here from the order id, so nothing but
+    the id travels through the queue. Returns the number of messages sent (0: already sent).
+    """
+    from oscar.core.loading import get_class
+
+    OrderDispatcher = get_class("order.utils", "OrderDispatcher")
+    return OrderDispatcher().deliver(
+        order_id, event_code, old_status=old_status, new_status=new_status, line_ids=line_ids
+    )
+
+
+# Images
+# ------------------------------------------------------------------------------
+
+
+@task()
+def generate_renditions_task(image_id):
+    """Make every rendition the public pages use of one Wagtail image (cms.renditions), before a visitor asks."""
+    from wagtail.images import get_image_model
+
+    from cms import renditions
+
+    image = get_image_model().objects.filter(pk=image_id).first()
+    if image is None:  # deleted since it was queued
+        return 0
+    return renditions.generate_image_renditions(image)
+
+
+@task()
+def generate_product_thumbnails_task(product_image_id):
+    """Make the storefront thumbnails of one Oscar product image (cms.renditions.PRODUCT_THUMBNAILS)."""
+    from oscar.core.loading import get_model
+
+    from cms import renditions
+
+    product_image = get_model("catalogue", "ProductImage").objects.filter(pk=product_image_id).first()
+    if product_image is None or not product_image.original:
+        return 0
+    return renditions.generate_product_thumbnails(product_image)
+
+
+# Search
+# ------------------------------------------------------------------------------
+
+
+@task()
+def update_search_entry_task(kind, object_id):
+    """Refresh (or remove) the search entry of one page or product, and the cluster's copy if there is one."""
+    from cms import search
+
+    return search.update_entry(kind, object_id)

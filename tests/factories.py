@@ -23,6 +23,60 @@ def create_product(title="Hạt điều thử nghiệm", price=250000, num_in_st
     return product
 
 
+def bulk_create_products(count, partner_code="bugiamap", price=150000, prefix="DEMO-BULK"):
+    """`count` public products with one stock record each, in a few bulk INSERTs (for query-count tests
+    and benchmarks at catalogue scale); they join the demo's first category and cooperative.
+
+    Returns the new products' ids. Signals are not sent (no search entries, no page-cache purge).
+    """
+    from django.utils.text import slugify
+
+    Product = get_model("catalogue", "Product")
+    ProductClass = get_model("catalogue", "ProductClass")
+    ProductCategory = get_model("catalogue", "ProductCategory")
+    Category = get_model("catalogue", "Category")
+    StockRecord = get_model("partner", "StockRecord")
+    partner = Partner.objects.get(code=partner_code)
+    product_class = ProductClass.objects.get_or_create(name="Hạt điều")[0]
+    category = Category.objects.order_by("path").first()
+    cooperative = getattr(partner, "cooperative", None)
+    extra = {"cooperative": cooperative} if cooperative is not None else {}
+    products = Product.objects.bulk_create(
+        [
+            Product(
+                structure=Product.STANDALONE,
+                product_class=product_class,
+                title=f"Hạt điều loạt lớn {n:05d}",
+                slug=slugify(f"hat-dieu-loat-lon-{n:05d}"),
+                upc=f"{prefix}-{n:05d}",
+                is_public=True,
+                **extra,
+            )
+            for n in range(count)
+        ],
+        batch_size=2000,
+    )
+    StockRecord.objects.bulk_create(
+        [
+            StockRecord(
+                product=p,
+                partner=partner,
+                partner_sku=p.upc,
+                price_currency="VND",
+                price=Decimal(price + (i % 50) * 1000),
+                num_in_stock=100,
+            )
+            for i, p in enumerate(products)
+        ],
+        batch_size=2000,
+    )
+    if category is not None:
+        ProductCategory.objects.bulk_create(
+            [ProductCategory(product=p, category=category) for p in products], batch_size=2000
+        )
+    return [p.pk for p in products]
+
+
 def create_fair(code="HCM2026", products=(), frame_origins="", **fields):
     """A published trade fair page under the demo news index, showing `products`."""
     from datetime import timedelta

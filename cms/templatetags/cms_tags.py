@@ -26,18 +26,44 @@ def may_be_signed_in(context) -> bool:
     return bool(request and settings.SESSION_COOKIE_NAME in request.COOKIES)
 
 
+def _chrome_cached(request, name, build):
+    """`build()` (the header menu or the footer: the same on every page), cached per site and language.
+
+    The key carries the page-cache version (cms.cache), which publishing a page or saving a site
+    setting bumps, so staff see their change at once; SITE_CHROME_CACHE=false builds it every time.
+    """
+    from cms.cache import versioned_get, versioned_set
+
+    if request is None or not getattr(settings, "SITE_CHROME_CACHE", True):
+        return build()
+    key = f"sitechrome:{request.get_host()}:{_language()}:{name}"
+    version, value = versioned_get(key)
+    if value is None:
+        value = build()
+        versioned_set(key, value, version)
+    return value
+
+
 @register.simple_tag(takes_context=True)
 def main_menu(context):
     """The header menu from the "Menu chính" setting, in the active language, catalogue first.
 
-    Three queries: the setting, its items, and the linked pages' translations.
+    Three queries (the setting, its items, and the linked pages' translations) when not cached.
     """
+    request = context.get("request")
+    items = [dict(item) for item in _chrome_cached(request, "menu", lambda: _menu_items(request))]
+    current = request.path if request else ""
+    for item in items:
+        item["active"] = bool(item["url"]) and item["url"] != "/" and current.startswith(item["url"])
+    return items
+
+
+def _menu_items(request):
     from django.urls import reverse
 
     from cms.models import HomePage, MenuSettings
 
-    request = context.get("request")
-    items = [{"label": _("Sản phẩm"), "url": reverse("catalogue:index")}]
+    items = [{"label": str(_("Sản phẩm")), "url": reverse("catalogue:index")}]
     menu = MenuSettings.for_request(request) if request else None
     links = list(menu.items.select_related("link_page").all()) if menu else []
     if links:
@@ -47,9 +73,6 @@ def main_menu(context):
         if home is not None:
             for child in home.get_children().live().in_menu():
                 items.append({"label": child.title, "url": child.get_url(request)})
-    current = request.path if request else ""
-    for item in items:
-        item["active"] = bool(item["url"]) and item["url"] != "/" and current.startswith(item["url"])
     return items
 
 
@@ -67,26 +90,29 @@ def _resolve_links(links, request):
             page = translations.get(link.link_page.translation_key)
             if page is None:
                 continue
-            result.append({"label": link.label_for(language, page.title), "url": page.get_url(request)})
+            result.append({"label": str(link.label_for(language, page.title)), "url": page.get_url(request)})
         else:
             url = link.link_url
             if url.startswith("/") and not url.startswith("//"):
                 url = translate_url(url, language)
-            result.append({"label": link.label_for(language), "url": url})
+            result.append({"label": str(link.label_for(language)), "url": url})
     return result
 
 
 @register.inclusion_tag("includes/site_footer.html", takes_context=True)
 def site_footer(context):
+    request = context.get("request")
+    return {"request": request, **_chrome_cached(request, "footer", lambda: _footer(request))}
+
+
+def _footer(request):
     from cms.models import FooterSettings
 
-    request = context.get("request")
     footer = FooterSettings.for_request(request) if request else None
     links = list(footer.links.select_related("link_page").all()) if footer else []
     return {
-        "request": request,
-        "about": footer.about_for(_language()) if footer else "",
-        "footer": footer,
+        "about": str(footer.about_for(_language()) or "") if footer else "",
+        "footer": {"email": footer.email, "phone": footer.phone} if footer else {},
         "links": _resolve_links(links, request) if links else [],
     }
 

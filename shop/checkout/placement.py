@@ -248,14 +248,14 @@ def place_order(attempt, *, stripe_payment=None, request=None):
 
 
 def send_confirmation(order):
-    """The confirmation email, once per order, in the order's language (shop.order owns its content)."""
+    """Queue the confirmation email, once per order, in the order's language (shop.order owns its content)."""
     from shop.order.emails import send_order_confirmation
 
     try:
         send_order_confirmation(order)
     except Exception:
-        # The order stands either way; a mail failure is logged for staff, not shown to the shopper.
-        logger.exception("Order #%s: confirmation email not sent", order.number)
+        # The order stands either way; a queue failure is logged for staff, not shown to the shopper.
+        logger.exception("Order #%s: confirmation email not queued", order.number)
 
 
 def release(attempt, state):

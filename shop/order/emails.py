@@ -23,6 +23,8 @@ logger = logging.getLogger("shop.order")
 
 ORDER_PLACED = "ORDER_PLACED"
 ORDER_STATUS_CHANGED = "ORDER_STATUS_CHANGED"
+# Not an Oscar event type of its own: the status-change email, about some lines (the task's name for it).
+ORDER_LINES_CHANGED = "ORDER_LINES_CHANGED"
 
 # Payment methods as the payment app records them (shop.payment.models.PaymentMethod values).
 CARD, COD, BANK_TRANSFER = "card", "cod", "bank_transfer"
@@ -146,6 +148,24 @@ def confirmation_attachments(context) -> list:
     return [image]
 
 
+def queue_order_email(order, event_code, old_status="", new_status="", line_ids=None):
+    """Queue one order email (`shop.tasks.send_order_email_task`, by order id); returns the task result.
+
+    Call it after the commit (`transaction.on_commit`): a rolled-back order or status change must
+    announce nothing, and the worker must be able to see the order. With the immediate backend (dev,
+    tests, `make run`) the email is sent before this returns; in production `db_worker` sends it.
+    """
+    from shop.tasks import send_order_email_task
+
+    return send_order_email_task.enqueue(
+        order_id=order.pk,
+        event_code=event_code,
+        old_status=old_status or "",
+        new_status=new_status or "",
+        line_ids=[int(pk) for pk in line_ids or []],
+    )
+
+
 def announce_line_changes(order, lines, old_status) -> None:
     """After the commit, one email to the shopper about these lines: status, carrier, tracking number.
 
@@ -162,15 +182,13 @@ def _send_line_changes(order_pk, line_ids, old_status):
     try:
         get_class("order.utils", "OrderDispatcher")().send_order_lines_changed_email(order, line_ids, old_status)
     except Exception:
-        # The change is made either way; a mail server failure is logged, not shown to staff as a 500.
-        logger.exception("Order #%s: email about lines %s not sent", order.number, line_ids)
+        # The change is made either way; a queue failure is logged, not shown to staff as a 500.
+        logger.exception("Order #%s: email about lines %s not queued", order.number, line_ids)
 
 
-def send_order_confirmation(order) -> None:
-    """Send the order confirmation (once per order) in the order's language.
+def send_order_confirmation(order):
+    """Queue the order confirmation (sent once per order, in the order's language), after the commit.
 
     For code that places orders outside Oscar's checkout views, such as a payment webhook.
     """
-    from oscar.core.loading import get_class
-
-    get_class("order.utils", "OrderDispatcher")().send_order_placed_email_for_user(order, {})
+    return queue_order_email(order, ORDER_PLACED)

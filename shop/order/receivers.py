@@ -5,8 +5,6 @@
   shop.order.processing.EventHandler.follow_lines).
 """
 
-import logging
-
 from django.db import transaction
 from django.dispatch import receiver
 from oscar.apps.order.signals import order_line_status_changed, order_status_changed
@@ -14,8 +12,6 @@ from oscar.core.loading import get_class
 
 from shop.order import statuses
 from shop.partner import stock
-
-logger = logging.getLogger("shop.order")
 
 
 @receiver(order_status_changed, dispatch_uid="shop.order.release_cancelled_order_stock")
@@ -35,14 +31,6 @@ def release_stock_of_cancelled_line(sender, line, old_status, new_status, **kwar
 def email_status_change(sender, order, old_status, new_status, **kwargs):
     if getattr(order, "status_email_sent_with_lines", False):
         return
-    # After the commit: a rolled-back change must not be announced, and mail must not hold locks.
-    transaction.on_commit(lambda: _send(order, old_status, new_status))
-
-
-def _send(order, old_status, new_status):
-    OrderDispatcher = get_class("order.utils", "OrderDispatcher")
-    try:
-        OrderDispatcher().send_order_status_changed_email(order, old_status, new_status)
-    except Exception:
-        # The status has changed either way; a mail server failure is logged, not shown to staff as a 500.
-        logger.exception("Order #%s: status email (%s → %s) not sent", order.number, old_status, new_status)
+    # Queued after the commit (a rolled-back change is not announced) and sent by the task worker.
+    dispatcher = get_class("order.utils", "OrderDispatcher")()
+    transaction.on_commit(lambda: dispatcher.send_order_status_changed_email(order, old_status, new_status))

@@ -149,6 +149,7 @@ THIRD_PARTY_APPS = [
     # whichever TASKS_BACKEND a machine picks (see TASKS below).
     "django_tasks",
     "django_tasks_db",
+    "django_http_compression",
     # Staff login protection and audit (shop.staff): failed-login limits, TOTP with recovery
     # codes, field-level change history.
     "axes",
@@ -171,16 +172,18 @@ INSTALLED_APPS = LOCAL_APPS + DJANGO_APPS + WAGTAIL_APPS + OSCAR_APPS + THIRD_PA
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Dynamic responses compressed with zstd, brotli or gzip (gzip with Django's BREACH mitigation);
+    # static files come pre-compressed from whitenoise above.
+    "django_http_compression.middleware.HttpCompressionMiddleware",
+    # ETag on every response that may be stored, and 304 when it still matches.
+    "django.middleware.http.ConditionalGetMiddleware",
+    # Cache-Control on every GET that has none: public for cookie-less visitors, private otherwise (cms.http).
+    "cms.http.CachingHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # request.user.is_verified(); then staff pages wait for the second factor (shop.staff).
-    "django_otp.middleware.OTPMiddleware",
-    "shop.staff.middleware.StaffTwoFactorMiddleware",
-    # Who changed what: the audit log's actor is the request's user.
-    "shop.staff.middleware.AuditActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Embed routes may be framed, nothing else: exempts them from the line above and adds the
@@ -191,6 +194,13 @@ MIDDLEWARE = [
     "shop.fairs.attribution.FairAttributionMiddleware",
     # Serves cached pages to cookie-less visitors; invalidated on publish and price/stock changes.
     "cms.cache.AnonymousPageCacheMiddleware",
+    # Below the page cache: a cookie-less visitor is never signed in, so a cached page needs none of
+    # these (the audit log's per-request context alone cost 40% of a cache hit).
+    # request.user.is_verified(); then staff pages wait for the second factor (shop.staff).
+    "django_otp.middleware.OTPMiddleware",
+    "shop.staff.middleware.StaffTwoFactorMiddleware",
+    # Who changed what: the audit log's actor is the request's user.
+    "shop.staff.middleware.AuditActorMiddleware",
     "oscar.apps.basket.middleware.BasketMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last, as django-axes asks: turns a locked-out login into the lockout page.
@@ -391,11 +401,35 @@ HAYSTACK_CONNECTIONS = {"default": {"ENGINE": "haystack.backends.simple_backend.
 HAYSTACK_SIGNAL_PROCESSOR = "haystack.signals.BaseSignalProcessor"
 THUMBNAIL_KVSTORE = "sorl.thumbnail.kvstores.cached_db_kvstore.KVStore"
 
+# SEARCH
+# ------------------------------------------------------------------------------
+# Empty: the embedded search (plain SQL over folded text, cms.search). A URL such as
+# https://user:pass@search.internal:9200 sends queries to that OpenSearch/Elasticsearch cluster
+# (cms.search_cluster); run `manage.py rebuild_search` once to build its index.
+SEARCH_URL = env("SEARCH_URL", default="") or env("OPENSEARCH_URL", default="")
+SEARCH_INDEX = env("SEARCH_INDEX", default="") or (
+    f"{CACHE_KEY_PREFIX}-htx-search" if CACHE_KEY_PREFIX else "htx-search"
+)
+SEARCH_TIMEOUT = env.int("SEARCH_TIMEOUT", default=5)
+
+# IMAGES
+# ------------------------------------------------------------------------------
+# Make the renditions and thumbnails the public pages use as soon as an image is saved, in a task
+# (cms.renditions), so the first visitor does not wait for them.
+PREGENERATE_RENDITIONS = env.bool("PREGENERATE_RENDITIONS", default=True)
+
 # PAGES
 # ------------------------------------------------------------------------------
 # Whole-page cache for cookie-less visitors (cms.cache), dropped on publish and price/stock changes.
 PAGE_CACHE_ENABLED = env.bool("PAGE_CACHE_ENABLED", default=True)
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
+# Seconds each app server process trusts its own copy of recent pages and of the purge version
+# (no round trip to Redis for a popular page); another server's purge shows within this time.
+PAGE_CACHE_LOCAL_SECONDS = env.float("PAGE_CACHE_LOCAL_SECONDS", default=2.0)
+# The header menu and the footer, cached per language under the same version (cms_tags._chrome_cached).
+SITE_CHROME_CACHE = env.bool("SITE_CHROME_CACHE", default=True)
+# How long browsers and shared caches may keep a page for cookie-less visitors (cms.http).
+PUBLIC_PAGE_MAX_AGE = env.int("PUBLIC_PAGE_MAX_AGE", default=60)
 
 # SHOP
 # ------------------------------------------------------------------------------

@@ -24,3 +24,9 @@ DEMO_DATA_ALLOWED = True
 WHITENOISE_USE_FINDERS = True
 # Database rollbacks between tests do not reach the cache: page caching is off unless a test turns it on.
 PAGE_CACHE_ENABLED = False
+SITE_CHROME_CACHE = False
+PAGE_CACHE_LOCAL_SECONDS = 0  # tests of the local copy switch it on
+# Fixtures save many images; the tests of cms.renditions switch this on where they need it.
+PREGENERATE_RENDITIONS = False
+# Whatever SEARCH_URL a shell exports, tests use the embedded search unless a test says otherwise.
+SEARCH_URL = ""
