@@ -14,6 +14,16 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("seed_demo", verbosity=0, stdout=open("/dev/null", "w"))
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in Vietnamese. A test-client request to /en/ leaves English active in the test
+    thread (LocaleMiddleware never deactivates), and the next test's reverse() would then add /en/."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def vi(settings):
     """Activate Vietnamese for code that formats outside a request."""
