@@ -61,23 +61,32 @@ def current_ocop(ratings, day: date):
     return ordered[0] if ordered else None
 
 
+def claims_of(product):
+    """The product whose claimed certificates and origin zones stand for `product`: a variant's parent
+    (the product page edits them there, README "Products, variants and CSV"), else itself."""
+    return product.parent if product.parent_id else product
+
+
 def product_trace(product, with_lots=False) -> ProductTrace:
-    """OCOP rating, certificates (claimed or held) and origin zones of a product, in three queries."""
+    """OCOP rating, certificates (claimed or held) and origin zones of a product, in three queries
+    (a variant shows its parent's claims: one more)."""
     today = timezone.localdate()
-    held_or_claimed = list(certificate_queryset().filter(Q(products=product) | Q(product=product)))
-    # One query for both: the OCOP ratings are the product's own ones, joined in by for_display().
-    ratings = [
-        c.ocoprating for c in held_or_claimed if c.kind == Certification.Kind.OCOP and c.product_id == product.pk
-    ]
+    claimant = claims_of(product)  # a variant claims what its parent claims
+    owners = {product.pk, claimant.pk}
+    held_or_claimed = list(certificate_queryset().filter(Q(products=claimant) | Q(product__in=owners)))
+    # One query for both: the OCOP ratings are the product's (or its parent's) own, joined in by for_display().
+    ratings = [c.ocoprating for c in held_or_claimed if c.kind == Certification.Kind.OCOP and c.product_id in owners]
     certificates = [c for c in held_or_claimed if c.kind != Certification.Kind.OCOP]
     zones = list(
-        product.origin_zones.select_related("cooperative").prefetch_related(
+        claimant.origin_zones.select_related("cooperative").prefetch_related(
             Prefetch("certifications", queryset=Certification.objects.select_related("ocoprating"))
         )
     )
     lots = []
     if with_lots:
-        lots = list(Lot.objects.public().filter(product=product).order_by("-packing_date", "code"))
+        # A parent's lots are its variants' (each packed in one pack size).
+        own = Q(product=product) | Q(product__parent=product)
+        lots = list(Lot.objects.public().filter(own).select_related("product").order_by("-packing_date", "code"))
     return ProductTrace(
         product=product,
         ocop=current_ocop(ratings, today),
@@ -177,10 +186,14 @@ def lot_trace(lot) -> LotTrace:
     product = lot.product
     zones = list(lot.zones.all())
     timeline = [TimelineEntry(e, statuses(e.certifications.all(), e.local_date), e.lot_id != lot.pk) for e in events]
-    # Certificates that stand behind the lot today: the product's (claimed or held) and its zones'.
+    # Certificates that stand behind the lot today: the product's (claimed or held; a variant's
+    # parent claims them) and its zones'.
     zone_ids = [z.pk for z in zones]
+    claimant = claims_of(product)
     current = list(
-        certificate_queryset().filter(Q(products=product) | Q(product=product) | Q(zone_id__in=zone_ids)).distinct()
+        certificate_queryset()
+        .filter(Q(products=claimant) | Q(product__in={product.pk, claimant.pk}) | Q(zone_id__in=zone_ids))
+        .distinct()
     )
     ocop = current_ocop([c.ocoprating for c in current if c.is_ocop and _has_rating(c)], today)
     return LotTrace(

@@ -43,6 +43,7 @@ from catalog.scoping import (
     scope,
     scoped_view_class,
 )
+from cms.choosers import lot_product_chooser_viewset
 
 Product = get_model("catalogue", "Product")
 Partner = get_model("partner", "Partner")
@@ -286,7 +287,14 @@ NEW_TAB = {"target": "_blank", "rel": "noopener"}
 class LotIndexView(SnippetIndexView):
     def get_list_more_buttons(self, instance):
         return [
-            ListingButton(_("In nhãn QR"), url=label_sheet_url(instance), icon_name="tag", attrs=NEW_TAB, priority=5),
+            ListingButton(
+                _("In nhãn QR"),
+                url=label_sheet_url(instance),
+                icon_name="tag",
+                # Every row has one: the name says which lot (and that a tab opens).
+                attrs={**NEW_TAB, "aria-label": _("In nhãn QR lô %(code)s (mở thẻ mới)") % {"code": instance.code}},
+                priority=5,
+            ),
             *super().get_list_more_buttons(instance),
         ]
 
@@ -311,16 +319,23 @@ class LotViewSet(ScopedViewSetMixin, SnippetViewSet):
     search_fields = ["code", "product__title", "product__upc"]
     search_backend_name = None
     panels = [
-        FieldRowPanel([FieldPanel("product"), FieldPanel("code")]),
-        FieldPanel("zones", widget=forms.CheckboxSelectMultiple),
         FieldRowPanel(
             [
-                FieldPanel("harvest_date"),
-                FieldPanel("production_date"),
-                FieldPanel("packing_date"),
-                FieldPanel("best_before"),
+                FieldPanel(
+                    "product",
+                    widget=lot_product_chooser_viewset.widget_class,
+                    help_text=_(
+                        "Sản phẩm có nhiều quy cách: chọn biến thể đã đóng gói (250 g, 500 g…), vì mã QR trên "
+                        "tem mang GTIN của biến thể."
+                    ),
+                ),
+                FieldPanel("code"),
             ]
         ),
+        FieldPanel("zones", widget=forms.CheckboxSelectMultiple),
+        # Two dates a row: four do not fit beside the menu at 1280 px (the best-before date fell off).
+        FieldRowPanel([FieldPanel("harvest_date"), FieldPanel("production_date")]),
+        FieldRowPanel([FieldPanel("packing_date"), FieldPanel("best_before")]),
         FieldRowPanel([FieldPanel("quantity"), FieldPanel("unit")]),
         MultiFieldPanel(
             [

@@ -44,16 +44,20 @@ class ProductChooserViewSet(ChooserViewSet):
         return super().construct_view(scoped_view_class(view_class, ScopedChooserMixin), **kwargs)
 
     @property
+    def choose_mixin(self):
+        return ProductChooseMixin
+
+    @property
     def choose_view_class(self):
         from wagtail.admin.views.generic.chooser import ChooseView
 
-        return type("ProductChooseView", (ProductChooseMixin, ChooseView), {})
+        return type("ProductChooseView", (self.choose_mixin, ChooseView), {})
 
     @property
     def choose_results_view_class(self):
         from wagtail.admin.views.generic.chooser import ChooseResultsView
 
-        return type("ProductChooseResultsView", (ProductChooseMixin, ChooseResultsView), {})
+        return type("ProductChooseResultsView", (self.choose_mixin, ChooseResultsView), {})
 
 
 class ProductChooseMixin:
@@ -72,4 +76,27 @@ class ProductChooseMixin:
         ]
 
 
+class LotProductChooseMixin(ProductChooseMixin):
+    """For a lot: the variants too, since a lot is packed in one pack size and its QR carries that
+    variant's GTIN; a parent stays choosable for a batch not packed yet (it has no GTIN of its own)."""
+
+    def get_object_list(self):
+        return self.model_class.objects.only("pk", "title", "upc", "gtin", "is_public", "structure")
+
+    @property
+    def columns(self):
+        *columns, on_sale = super().columns
+        return [*columns, Column("gtin", label=_("GTIN"), accessor=lambda p: p.gtin or "–"), on_sale]
+
+
+class LotProductChooserViewSet(ProductChooserViewSet):
+    # The page editor's product blocks keep the default chooser; this one is only the lot form's.
+    register_widget = False
+
+    @property
+    def choose_mixin(self):
+        return LotProductChooseMixin
+
+
 product_chooser_viewset = ProductChooserViewSet("product_chooser")
+lot_product_chooser_viewset = LotProductChooserViewSet("lot_product_chooser")

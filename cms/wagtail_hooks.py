@@ -26,12 +26,17 @@ from wagtail.models import Page
 from wagtail.permissions import policy_registry
 
 from catalog.scoping import cooperative_for, cooperative_pages, other_cooperatives_pages
-from cms.choosers import product_chooser_viewset
+from cms.choosers import lot_product_chooser_viewset, product_chooser_viewset
 
 
 @hooks.register("register_admin_viewset")
 def register_product_chooser():
     return product_chooser_viewset
+
+
+@hooks.register("register_admin_viewset")
+def register_lot_product_chooser():
+    return lot_product_chooser_viewset
 
 
 @hooks.register("register_admin_menu_item")

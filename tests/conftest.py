@@ -77,6 +77,16 @@ def seeded_state(request):
     return request.config.stash.get(SEEDED, None)
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in Vietnamese. A test-client request to /en/ leaves English active in the test
+    thread (LocaleMiddleware never deactivates), and the next test's reverse() would then add /en/."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def vi(settings):
     """Activate Vietnamese for code that formats outside a request."""

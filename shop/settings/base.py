@@ -363,6 +363,10 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAILIMAGES_FORMAT_CONVERSIONS = {"bmp": "webp", "jpeg": "webp", "png": "webp"}
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
+# Staff pages load nothing from third parties: no Gravatar (it would get a hash of every staff email
+# and fail offline), no release check from the browser (upgrades come through the pinned requirements).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 
 # OSCAR
 # ------------------------------------------------------------------------------

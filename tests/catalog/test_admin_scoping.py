@@ -169,3 +169,53 @@ def test_staff_may_not_delete_manager_may(clerk_client, bgm):
 def test_platform_admin_sees_both(admin_client, bgm, hcdn):
     html = admin_client.get("/admin/snippets/catalogue/rawmaterialzone/").content.decode()
     assert "DEMO-BGM" in html and "DEMO-HCDN" in html
+
+
+def family(cooperative, sku, gtin):
+    """A parent product of `cooperative` with one 500 g variant carrying `gtin`."""
+    parent = Product.objects.create(title=f"Thử {sku}", upc=sku, structure="parent", cooperative=cooperative)
+    child = Product.objects.create(
+        parent=parent, structure="child", title=f"Thử {sku} – 500 g", upc=f"{sku}-500", gtin=gtin
+    )
+    return parent, child
+
+
+def chooser_html(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.json()["html"]
+
+
+def test_a_lot_is_chosen_by_its_pack_size(clerk_client, bgm, hcdn):
+    """The lot form's product chooser offers variants (the QR carries the variant's GTIN), only the
+    member's own; the page editor's product blocks keep offering products, not variants."""
+    parent, variant = family(bgm, "T-LOT-FAM", "02001000099993")
+    _their_parent, their_variant = family(hcdn, "T-LOT-HCDN", "02002000099990")
+    lot_choices = chooser_html(clerk_client, "/admin/lot_product_chooser/")
+    assert variant.upc in lot_choices and parent.upc in lot_choices and variant.gtin in lot_choices
+    assert their_variant.upc not in lot_choices
+    assert variant.upc not in chooser_html(clerk_client, "/admin/product_chooser/")
+    assert clerk_client.get(f"/admin/lot_product_chooser/chosen/{their_variant.pk}/").status_code == 404
+    assert clerk_client.get(f"/admin/lot_product_chooser/chosen/{variant.pk}/").status_code == 200
+
+    html = clerk_client.get("/admin/snippets/catalogue/lot/add/").content.decode()
+    assert "/admin/lot_product_chooser/" in html and "mã QR trên tem mang GTIN của biến thể" in html
+    response = clerk_client.post(
+        "/admin/snippets/catalogue/lot/add/",
+        {"product": variant.pk, "code": "T-LOT-500", "unit": "bag", "status": "released", "is_public": "on"}
+        | {f"events-{key}": value for key, value in {"TOTAL_FORMS": 0, "INITIAL_FORMS": 0}.items()},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Lot.objects.get(code="T-LOT-500").product == variant
+    theirs = clerk_client.post(
+        "/admin/snippets/catalogue/lot/add/",
+        {"product": their_variant.pk, "code": "T-LOT-X", "unit": "bag", "status": "released"}
+        | {"events-TOTAL_FORMS": 0, "events-INITIAL_FORMS": 0},
+    )
+    assert theirs.status_code == 200 and not Lot.objects.filter(code="T-LOT-X").exists()
+
+
+def test_each_lots_label_button_names_its_lot(clerk_client, bgm):
+    lot = SNIPPETS["lot"](bgm)
+    html = clerk_client.get("/admin/snippets/catalogue/lot/").content.decode()
+    assert f'aria-label="In nhãn QR lô {lot.code} (mở thẻ mới)"' in html

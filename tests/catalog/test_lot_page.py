@@ -5,6 +5,7 @@ import re
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from catalog.models import Lot
 
@@ -100,3 +101,28 @@ def test_label_sheet(client, demo_lot):
 def test_lot_certificates_page(client, demo_lot):
     html = client.get(f"/truy-xuat/lo/{demo_lot.pk}/chung-nhan/").content.decode()
     assert "DEMO-EU-BGM-0001" in html
+
+
+def test_a_variants_lot_shows_the_certificates_and_zones_its_parent_claims(client, bgm, make_product):
+    """Certificates and origin zones are claimed on the parent's page; a lot of the 500 g variant shows them."""
+    from catalog.models import Certification, RawMaterialZone
+
+    parent = make_product("", title="Điều rang muối thử biến thể", structure="parent")
+    variant = type(parent).objects.create(
+        parent=parent, structure="child", title="Điều rang muối thử biến thể – 500 g", upc="T-VAR-LOT-500"
+    )
+    variant.gtin = "02001000088881"
+    variant.save()
+    certificate = Certification.objects.filter(cooperative=bgm).exclude(kind="ocop").first()
+    zone = RawMaterialZone.objects.filter(cooperative=bgm).last()
+    parent.certifications.set([certificate])
+    parent.origin_zones.set([zone])
+    lot = Lot.objects.create(product=variant, code="T-VAR-LOT")
+
+    html = client.get(lot.get_absolute_url()).content.decode()
+    assert certificate.number in html
+    product_page = client.get(reverse("trace:product", kwargs={"pk": variant.pk})).content.decode()
+    assert certificate.number in product_page and zone.code in product_page
+    # The parent's trace page lists its variants' lots, each with its pack size.
+    parent_page = client.get(reverse("trace:product", kwargs={"pk": parent.pk})).content.decode()
+    assert "T-VAR-LOT" in parent_page and "Điều rang muối thử biến thể – 500 g" in parent_page

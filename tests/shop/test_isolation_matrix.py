@@ -102,6 +102,7 @@ MAPPED = {
     **snippet("ocoprating", lambda b: b.ocop),
     **snippet("lot", lambda b: b.lot),
     "product_chooser:chosen": lambda b: {"pk": b.product.pk},
+    "lot_product_chooser:chosen": lambda b: {"pk": b.product.pk},
     "dashboard:catalogue-product": lambda b: {"pk": b.product.pk},
     "dashboard:catalogue-product-delete": lambda b: {"pk": b.product.pk},
     "dashboard:catalogue-product-create-child": lambda b: {"parent_pk": b.product.pk},
@@ -544,6 +545,7 @@ def test_no_cooperative_member_is_staff():
         ("/shop/dashboard/catalogue/products/export/", lambda b: [b.product.upc, "DEMO-BGM"]),
         ("/shop/dashboard/catalogue/product-lookup/?q=B", lambda b: [f'"id": {b.product.pk}', b.product.title]),
         ("/admin/product_chooser/", lambda b: [b.product.upc]),
+        ("/admin/lot_product_chooser/", lambda b: [b.product.upc]),
         ("/shop/dashboard/orders/", lambda b: [str(b.order.number)]),
         ("/shop/dashboard/orders/?response_format=csv", lambda b: [str(b.order.number)]),
         # The staff home's panels (orders to fulfil, stock, sales, certificates, lots) and Oscar's home.

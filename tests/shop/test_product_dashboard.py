@@ -263,6 +263,35 @@ def test_a_clerk_creates_a_product_with_two_variants_from_one_page(clerk_client,
         )
 
 
+def test_a_refused_save_names_each_tab_and_what_to_fix_and_keeps_what_was_typed(clerk_client, bgm):
+    ctx = clerk_client.get(create_url()).context
+    data = page_data(
+        ctx,
+        title="Hạt điều thử lỗi",
+        upc="T-ERR",
+        **variant_row(ctx, 0, sku="T-ERR-250", weight_g="250", price="95000", num_in_stock="3"),
+        **variant_row(ctx, 1, sku="T-ERR-500", weight_g="500", price="99999.5", num_in_stock="2"),
+    )
+    response = clerk_client.post(create_url(), data)
+    assert response.status_code == 200 and not Product.objects.filter(upc__startswith="T-ERR").exists()
+    messages = [str(m) for m in response.context["messages"]]
+    assert messages == [
+        "Chưa lưu được. Hãy sửa ở mục “Danh mục”: Sản phẩm riêng lẻ và dòng sản phẩm phải có ít nhất một danh mục;"
+        " “Biến thể (quy cách)”: biến thể 2, Giá (đồng): Giá phải là số đồng chẵn, không có phần lẻ."
+    ]
+    html = response.content.decode()
+    assert 'value="T-ERR-500"' in html and 'value="95000"' in html
+
+
+def test_every_variant_field_is_labelled_with_its_row(clerk_client, bgm):
+    parent, _child = parent_with_variant(bgm)
+    html = clerk_client.get(product_url(parent)).content.decode()
+    for row in (1, 2):  # the variant, then the first empty row
+        for label in ("Tên biến thể", "Tên (tiếng Anh)", "Mã SKU", "GTIN", "Giá (đồng)", "Tồn kho", "Đang bán"):
+            assert f">{label} – biến thể {row}</label>" in html, (label, row)
+    assert "shop/css/dashboard-product.css" in html
+
+
 def parent_with_variant(cooperative, sku="T-PARENT"):
     parent = new_product(cooperative, sku, structure="parent")
     child = Product.objects.create(parent=parent, structure="child", title="250 g", upc=f"{sku}-250")

@@ -231,6 +231,7 @@ class VariantForm(forms.ModelForm):
         self.instance.parent = parent
         self.fields["title"].required = False
         self.fields["title"].widget.attrs["placeholder"] = _("Để trống: tên sản phẩm + khối lượng")
+        self.fields["title_en"].widget.attrs["placeholder"] = _("Tên tiếng Anh (tùy chọn)")
         self.stockrecord = None
         if self.instance.pk:
             self.stockrecord = next(

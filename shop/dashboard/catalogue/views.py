@@ -52,6 +52,61 @@ class ProductListView(oscar_views.ProductListView):
         return ctx
 
 
+# The tab of the product page (product_update.html) where each formset shows its errors.
+FORMSET_TABS = {
+    "category_formset": _("Danh mục"),
+    "image_formset": _("Ảnh"),
+    "stockrecord_formset": _("Giá và tồn kho"),
+    "variant_formset": _("Biến thể (quy cách)"),
+    "recommended_formset": _("Gợi ý mua kèm"),
+}
+SEO_FIELDS = ("slug", "meta_title", "meta_description")
+
+
+def field_error(form, name, errors):
+    """“Label: first error”, or the error alone for a form-wide one."""
+    field = form.fields.get(name)
+    error = str(errors[0]).strip()
+    return f"{field.label}: {error}" if field is not None and field.label else error
+
+
+def formset_error(formset, row_name):
+    """The first error of a formset (its own, or its first invalid row's, named like the table names it), or None."""
+    if formset.non_form_errors():
+        return str(formset.non_form_errors()[0]).strip()
+    for number, row in enumerate(formset.forms, start=1):
+        if formset.can_delete and formset._should_delete_form(row):
+            continue  # a row being removed is not checked
+        if row.errors:
+            name, errors = next(iter(row.errors.items()))
+            return f"{row_name % {'n': number}}, {field_error(row, name, errors)}"
+    return None
+
+
+def error_summary(form, formsets) -> str:
+    """Which tabs of the product page hold errors and the first error of each, in one sentence.
+
+    Oscar's own message only says the data was not valid; on a page of eight tabs the person then
+    has to find the one with the error, marked only by an icon.
+    """
+    problems = {}
+    for name, errors in form.errors.items():
+        if name.startswith("attr_"):
+            tab = _("Khối lượng và thuộc tính")
+        elif name in SEO_FIELDS:
+            tab = _("Tối ưu tìm kiếm")
+        else:
+            tab = _("Thông tin sản phẩm")
+        problems.setdefault(str(tab), field_error(form, name, errors))
+    for name, formset in formsets.items():
+        row_name = _("biến thể %(n)s") if name == "variant_formset" else _("dòng %(n)s")
+        message = formset_error(formset, row_name)
+        if message:
+            problems.setdefault(str(FORMSET_TABS.get(name, name)), message)
+    details = "; ".join(f"“{tab}”: {message}" for tab, message in problems.items())
+    return _("Chưa lưu được. Hãy sửa ở mục %(details)s") % {"details": details}
+
+
 class ProductCreateUpdateView(oscar_views.ProductCreateUpdateView):
     """One page per product; a parent product's page also edits its variants (`variant_formset`)."""
 
@@ -94,6 +149,14 @@ class ProductCreateUpdateView(oscar_views.ProductCreateUpdateView):
             )
             return False
         return True
+
+    def forms_invalid(self, form, formsets):
+        # Oscar's, with a message that says where the errors are and what they are.
+        if self.creating and self.object and self.object.pk is not None:
+            self.object.delete()
+            self.object = None
+        messages.error(self.request, error_summary(form, formsets))
+        return self.render_to_response(self.get_context_data(form=form, **formsets))
 
     def forms_valid(self, form, formsets):
         with transaction.atomic():

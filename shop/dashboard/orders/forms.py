@@ -48,8 +48,10 @@ class ShipmentForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["shipping_event_type"].label_from_instance = statuses.event_label
         self.fields["shipping_event_type"].initial = statuses.HANDED_TO_CARRIER
-        for field in self.fields.values():
+        for name, field in self.fields.items():
             field.widget.attrs.setdefault("class", "form-control")
+            if field.help_text:  # partials/line_actions.html gives the help text this id
+                field.widget.attrs["aria-describedby"] = f"id_{name}_help"
 
     def clean_tracking_number(self):
         # People copy numbers with spaces ("GHN 1234 5678"); carriers never print any inside one.

@@ -146,7 +146,17 @@ class OrderDetailView(oscar_views.OrderDetailView):
         if note_id and not is_platform_admin(self.request.user):
             if not self.object.notes.filter(pk=note_id, user=self.request.user).exists():
                 raise Http404
-        return super().get_order_note_form()
+        form = super().get_order_note_form()
+        if form.is_bound and self.request.POST.get("order_action") != "save_note":
+            # Oscar binds it to any POST: a line action shown again (redisplay) is not an empty note.
+            return type(form)(order=self.object, user=self.request.user, instance=form.instance)
+        return form
+
+    def get_order_status_form(self):
+        form = super().get_order_status_form()
+        if form.is_bound and self.request.POST.get("order_action") != "change_order_status":
+            return type(form)(order=self.object)
+        return form
 
     def handle_order_action(self, request, order, action):
         if not is_platform_admin(request.user) and action not in COOPERATIVE_ORDER_ACTIONS:
@@ -156,7 +166,25 @@ class OrderDetailView(oscar_views.OrderDetailView):
     def handle_line_action(self, request, order, action):
         if not is_platform_admin(request.user) and action not in COOPERATIVE_LINE_ACTIONS:
             return self.reload_page(error=_("Thanh toán của đơn hàng do quản trị nền tảng ghi nhận."))
+        if not request.POST.getlist("selected_line"):
+            # Oscar's "You must select some lines to act on" neither says where nor keeps what was typed.
+            messages.error(request, _("Chưa chọn dòng hàng nào: đánh dấu ô ở đầu dòng cần xử lý, rồi bấm lại nút."))
+            return self.redisplay(request)
         return super().handle_line_action(request, order, action)
+
+    def redisplay(self, request, shipment_form=None):
+        """The order page again with what was typed in the line actions (a redirect would lose it).
+
+        `shipment_form` is the refused shipment, with its errors; otherwise the shipment fields are
+        filled in as posted, without errors (they were not what was refused).
+        """
+        if shipment_form is None:
+            shipment_form = ShipmentForm(
+                initial={name: request.POST.get(name, "") for name in ShipmentForm.base_fields}
+            )
+        return self.render_to_response(
+            self.get_context_data(shipment_form=shipment_form, selected_lines=request.POST.getlist("selected_line"))
+        )
 
     # Order-level actions
 
@@ -209,7 +237,7 @@ class OrderDetailView(oscar_views.OrderDetailView):
             for errors in form.errors.values():
                 for error in errors:
                     messages.error(request, error)
-            return self.reload_page()
+            return self.redisplay(request, form)
         event_type = form.cleaned_data["shipping_event_type"]
         try:
             self.get_handler(user=request.user).handle_shipping_event(
