@@ -54,7 +54,7 @@ TRACKING = "GHNDRM0001"
 
 
 @pytest.fixture
-def shop(migration_data, demo_live_server):
+def shop(demo_live_server):
     return demo_live_server.url
 
 
