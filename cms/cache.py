@@ -13,6 +13,12 @@ a purge is seen at once by the process that made it and within those seconds by 
 CSRF tokens in forms are cached as a placeholder and filled in per visitor; cookies the page set
 for a cookie-less visitor (Oscar's "recently viewed" list) are replayed, except the CSRF cookie,
 which Django's middleware sets itself.
+
+Two layers, one version: `AnonymousPageCacheMiddleware` sits deep in the stack and keeps the page
+as rendered (so a form's CSRF token can be filled in per visitor); `FinishedPageCacheMiddleware`
+sits at the top and keeps, for pages that are the same bytes for every visitor (no form, no
+cookie, no query string), the finished response per Accept-Encoding: compressed, with its ETag,
+Cache-Control and framing headers. A hit there runs none of the middlewares below it.
 """
 
 import hashlib
@@ -24,7 +30,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import get_conditional_response, patch_vary_headers
 
 VERSION_KEY = "pagecache:version"
 CSRF_PLACEHOLDER = "__csrf_token_placeholder__"
@@ -165,11 +171,15 @@ class AnonymousPageCacheMiddleware:
         key = cache_key(request)
         version, entry = versioned_get(key)
         if entry is not None:
-            return self._replay(request, entry)
-        response = self.get_response(request)
-        if self._storable(response):
-            versioned_set(key, self._entry(response), version)
-        response["X-Page-Cache"] = "miss"
+            response = self._replay(request, entry)
+        else:
+            response = self.get_response(request)
+            if self._storable(response):
+                entry = self._entry(response)
+                versioned_set(key, entry, version)
+            response["X-Page-Cache"] = "miss"
+        # The top layer keeps what it needs from here (FinishedPageCacheMiddleware).
+        response.page_cache_entry = entry
         return response
 
     @staticmethod
@@ -203,4 +213,86 @@ class AnonymousPageCacheMiddleware:
             response.cookies.load(cookie)
         patch_vary_headers(response, ["Cookie"])  # shared HTTP caches must not mix visitors
         response["X-Page-Cache"] = "hit"
+        return response
+
+
+# FINISHED RESPONSES: the top layer
+# ------------------------------------------------------------------------------
+# Headers never replayed from a stored response: per response (Date), per body (length, encoding and
+# validator of a page whose CSRF token differs per visitor) or set again on replay.
+_NOT_REPLAYED = {"date", "set-cookie", "x-page-cache"}
+_PER_BODY = {"content-length", "content-encoding", "etag"}
+
+
+def finished_key(request) -> str:
+    """The deep layer's key plus the visitor's Accept-Encoding, which decides the finished bytes."""
+    accepted = request.META.get("HTTP_ACCEPT_ENCODING", "").split(",")
+    encoding = ",".join(sorted(part.strip() for part in accepted if part.strip()))
+    return f"{cache_key(request)}:finished:{encoding}"
+
+
+class FinishedPageCacheMiddleware:
+    """Serves cached pages before any other middleware of the shop runs (placed below WhiteNoise).
+
+    What it keeps comes from the deep layer (`response.page_cache_entry`) and from the stack below,
+    on the way up, per Accept-Encoding:
+    - a page that is the same bytes for every visitor (no form, no cookie): the finished response,
+      compressed, with its ETag, Cache-Control and framing headers; a hit is a dictionary lookup, and
+      a conditional request gets its 304;
+    - a page with a form: the page with its CSRF placeholder and the finished headers; a hit fills
+      in the visitor's token and sets the CSRF cookie with Django's own CSRF middleware, replays the
+      cookies the page sets, and compresses the body, as the stack below would have.
+    Requests with a query string pass through (so fair links, `?hoi_cho=`, always reach the
+    attribution middleware below), as do visitors with a session, basket or message cookie.
+    """
+
+    def __init__(self, get_response):
+        from django.middleware.csrf import CsrfViewMiddleware
+        from django_http_compression.middleware import HttpCompressionMiddleware
+
+        self.get_response = get_response
+        self.csrf = CsrfViewMiddleware(get_response)
+        self.compression = HttpCompressionMiddleware(get_response)
+
+    def __call__(self, request):
+        if request.META.get("QUERY_STRING") or not cacheable_request(request):
+            return self.get_response(request)
+        key = finished_key(request)
+        version, stored = versioned_get(key)
+        if stored is not None:
+            return self._replay(request, stored)
+        response = self.get_response(request)
+        page = getattr(response, "page_cache_entry", None)
+        if page is not None and response.status_code == 200 and not response.streaming:
+            versioned_set(key, self._entry(response, page), version)
+        return response
+
+    @staticmethod
+    def _entry(response, page) -> dict:
+        headers = {k: v for k, v in response.items() if k.lower() not in _NOT_REPLAYED}
+        if CSRF_PLACEHOLDER in page["body"] or page["cookies"]:
+            headers = {k: v for k, v in headers.items() if k.lower() not in _PER_BODY}
+            return {"page": page, "headers": headers}
+        return {"content": response.content, "headers": headers}
+
+    def _replay(self, request, stored):
+        if "content" in stored:
+            response = HttpResponse(stored["content"], headers=stored["headers"])
+        else:
+            response = self._render(request, stored)
+        response["X-Page-Cache"] = "hit"
+        etag = response.get("ETag")
+        return get_conditional_response(request, etag=etag, response=response) if etag else response
+
+    def _render(self, request, stored):
+        page = stored["page"]
+        body = page["body"]
+        if CSRF_PLACEHOLDER in body:
+            self.csrf.process_request(request)  # the visitor's own secret, if their cookie has one
+            body = body.replace(CSRF_PLACEHOLDER, get_token(request))
+        response = HttpResponse(body, headers=stored["headers"])
+        for cookie in page["cookies"].values():
+            response.cookies.load(cookie)
+        self.csrf.process_response(request, response)  # sets the CSRF cookie as the stack below would
+        self.compression.maybe_compress(request, response)
         return response

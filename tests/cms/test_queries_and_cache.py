@@ -1,6 +1,9 @@
 """Listings make the same number of queries for 4 products as for 40; pages are cached and invalidated."""
 
+import gzip
+
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from oscar.core.loading import get_model
@@ -155,3 +158,86 @@ def test_product_page_cached_keeps_a_valid_csrf_token(client, page_cache):
     if token:  # the add-to-basket form works with the visitor's own token
         added = other.post(f"/shop/basket/add/{product.pk}/", {"quantity": 1, "csrfmiddlewaretoken": token.group(1)})
         assert added.status_code == 302
+
+
+# The top layer: finished responses of pages that are the same bytes for everyone
+# ------------------------------------------------------------------------------
+def test_a_page_without_a_form_is_served_finished_without_the_stack_below(client, page_cache, monkeypatch):
+    from cms.cache import AnonymousPageCacheMiddleware
+
+    cold = client.get("/", HTTP_ACCEPT_ENCODING="gzip")
+    assert cold["X-Page-Cache"] == "miss" and cold["Content-Encoding"] == "gzip"
+
+    def deep_layer_must_not_run(self, request):
+        raise AssertionError("the request reached the deep layer")
+
+    monkeypatch.setattr(AnonymousPageCacheMiddleware, "__call__", deep_layer_must_not_run)
+    hit = client.get("/", HTTP_ACCEPT_ENCODING="gzip")
+    assert hit["X-Page-Cache"] == "hit" and hit.content == cold.content
+    # Everything the stack below added is kept: compression, validator, caching and framing headers.
+    for header in ("Content-Encoding", "ETag", "Cache-Control", "Content-Security-Policy", "Vary"):
+        assert hit[header] == cold[header], header
+    # The validator still works: a 304 without a body.
+    assert client.get("/", HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=cold["ETag"]).status_code == 304
+
+
+def test_each_accepted_encoding_gets_its_own_finished_bytes(client, page_cache):
+    client.get("/", HTTP_ACCEPT_ENCODING="gzip")
+    plain = client.get("/")
+    assert "Content-Encoding" not in plain and b"<html" in plain.content
+
+
+def test_a_page_with_a_form_is_served_from_the_top_layer_with_each_visitors_own_token(client, page_cache, monkeypatch):
+    import re
+
+    from cms.cache import AnonymousPageCacheMiddleware
+
+    product = Product.objects.get(upc="DEMO-BGM-RM-500")
+    url = product.get_absolute_url()
+    cold = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
+    assert cold["X-Page-Cache"] == "miss"
+
+    def deep_layer_must_not_run(self, request):
+        raise AssertionError("the request reached the deep layer")
+
+    monkeypatch.setattr(AnonymousPageCacheMiddleware, "__call__", deep_layer_must_not_run)
+    visitors = [type(client)(enforce_csrf_checks=True) for _ in range(2)]
+    tokens = []
+    for visitor in visitors:
+        response = visitor.get(url, HTTP_ACCEPT_ENCODING="gzip")
+        assert response["X-Page-Cache"] == "hit" and response["Content-Encoding"] == "gzip"
+        assert "private" in response["Cache-Control"] and "ETag" not in response
+        html = gzip.decompress(response.content).decode()
+        assert "__csrf_token_placeholder__" not in html
+        assert settings.CSRF_COOKIE_NAME in response.cookies and "oscar_history" in response.cookies
+        tokens.append(re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1))
+    assert tokens[0] != tokens[1]
+    monkeypatch.undo()
+    # Each visitor's own token works (and the other's does not).
+    data = {"quantity": 1}
+    assert (
+        visitors[0].post(f"/shop/basket/add/{product.pk}/", {**data, "csrfmiddlewaretoken": tokens[0]}).status_code
+        == 302
+    )
+    assert (
+        visitors[1].post(f"/shop/basket/add/{product.pk}/", {**data, "csrfmiddlewaretoken": "x" * 64}).status_code
+        == 403
+    )
+
+
+def test_addresses_with_a_query_string_never_reach_the_top_layer(client, page_cache):
+    from django.core.cache import cache
+
+    for url in ("/?hoi_cho=DEMO-OCOPDN", "/shop/catalogue/?page=1"):
+        type(client)().get(url)
+        type(client)().get(url)
+    assert not [k for k in cache._cache if ":finished:" in k]  # LocMemCache's own dict: what was stored
+    type(client)().get("/")
+    assert [k for k in cache._cache if ":finished:" in k]
+
+
+def test_a_purge_drops_the_finished_copy_too(client, page_cache):
+    client.get("/")
+    assert client.get("/")["X-Page-Cache"] == "hit"
+    StockRecord.objects.get(partner_sku="DEMO-BGM-RM-500").allocate(1)
+    assert client.get("/")["X-Page-Cache"] == "miss"
