@@ -8,11 +8,14 @@ The same functions serve Wagtail's collection pages (a saved set of filters) and
 blocks in pages (`products_for_cards`).
 """
 
+import hashlib
 from dataclasses import dataclass
 
 from django import forms
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Substr
+from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from oscar.core.loading import get_model
 
@@ -233,11 +236,13 @@ def sample_product_ids(n=4) -> list[int]:
     return list(Product.objects.browsable().order_by("pk").values_list("pk", flat=True)[:n])
 
 
-def listing(base, data, page_number, per_page):
+def listing(base, data, page_number, per_page, *, facets_for=None):
     """The page of products and the facets for `data`, over the `base` queryset.
 
     Each facet is counted over the other filters, so choosing a cooperative still shows how many
-    products the other cooperative has. Raises EmptyPage/PageNotAnInteger like Paginator.
+    products the other cooperative has. `facets_for` names the listing (e.g. "catalogue" or
+    "category:12") for the facet cache; None means the caller shows no facets and none are counted.
+    Raises EmptyPage/PageNotAnInteger like Paginator.
     """
     from django.core.paginator import Paginator
 
@@ -245,14 +250,38 @@ def listing(base, data, page_number, per_page):
     ordering = SORTS.get(data.get("sort") or "relevance")
     paginator = Paginator(for_cards(filtered.order_by(*ordering)), per_page)
     page = paginator.page(page_number or 1)
+    facets = None if facets_for is None else cached_facets(base, data, facets_for)
+    return page, paginator, facets
+
+
+def count_facets(base, data) -> dict:
+    """Every facet of `data` over `base`: four grouped queries over the whole catalogue."""
 
     def without(key):
         return apply_filters(base, {**data, key: None})
 
-    facets = {
+    return {
         "category": category_facets(without("category"), data.get("category")),
         "cooperative": cooperative_facets(without("cooperative"), data.get("cooperative")),
         "certification": certification_facets(without("certification"), data.get("certification")),
         "ocop": ocop_facets(without("ocop"), data.get("ocop")),
     }
-    return page, paginator, facets
+
+
+def cached_facets(base, data, name) -> dict:
+    """`count_facets`, kept under the page cache's version, per listing, filters, language and day.
+
+    The counts change only when a product, price, stock record, category or certificate does,
+    which is what bumps that version (cms.signals); the day is in the key because certificates
+    come into and go out of force by date. Sorting and the page number do not change the counts.
+    """
+    from cms.cache import versioned_get, versioned_set
+
+    filters = sorted((k, str(v)) for k, v in data.items() if k not in ("sort", "page") and v not in (None, ""))
+    raw = f"{name}|{get_language()}|{timezone.localdate().isoformat()}|{filters}"
+    key = "facets:" + hashlib.sha256(raw.encode()).hexdigest()
+    version, facets = versioned_get(key)
+    if facets is None:
+        facets = count_facets(base, data)
+        versioned_set(key, facets, version)
+    return facets

@@ -47,13 +47,19 @@ class CatalogueView(TemplateView):
     def get_summary(self):
         return _("Tất cả sản phẩm")
 
+    def get_listing_name(self):
+        """Which listing this is, for the facet cache."""
+        return "catalogue"
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         form = browse.BrowseForm(self.request.GET or None)
         data = form.cleaned_data if form.is_valid() else {}
         base = browse.browsable_products(self.get_categories())
         try:
-            page, paginator, facets = browse.listing(base, data, self.request.GET.get("page"), self.paginate_by)
+            page, paginator, facets = browse.listing(
+                base, data, self.request.GET.get("page"), self.paginate_by, facets_for=self.get_listing_name()
+            )
         except (EmptyPage, PageNotAnInteger):
             raise Http404(_("Trang không tồn tại.")) from None
         query = self.request.GET.copy()
@@ -90,6 +96,9 @@ class ProductCategoryView(CatalogueView):
 
     def get_summary(self):
         return self.category.name
+
+    def get_listing_name(self):
+        return f"category:{self.category.pk}"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -289,7 +289,7 @@ class CooperativePage(BasePage):
         products = []
         if self.partner_id:
             base = browse.browsable_products()
-            page, paginator, _facets = browse.listing(base, {"cooperative": self.partner.code}, 1, 12)
+            page, paginator, _ = browse.listing(base, {"cooperative": self.partner.code}, 1, 12)
             products = list(page.object_list)
             context["product_count"] = paginator.count
         context["products"] = products
@@ -416,7 +416,7 @@ class CollectionPage(BasePage):
         number = request.GET.get("page") or 1
         try:
             if self.mode == self.RULE:
-                page, paginator, _facets = browse.listing(
+                page, paginator, _ = browse.listing(
                     browse.browsable_products(), self.rule_filters(), number, self.paginate_by
                 )
             else:

@@ -71,6 +71,19 @@ def restore_snapshot_unaudited():
         yield
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Each test starts with an empty cache: rolling the database back does not reach it."""
+    from django.core.cache import caches
+
+    from cms.cache import forget_local
+
+    for alias in ("default", "thumbnails"):
+        caches[alias].clear()
+    forget_local()
+    yield
+
+
 @pytest.fixture
 def seeded_state(request):
     """Row counts and stock levels of the freshly seeded database (when the run has transactional tests)."""

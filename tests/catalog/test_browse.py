@@ -101,3 +101,23 @@ def test_products_for_cards_fetches_in_bulk(django_assert_num_queries):
         cards = browse.products_for_cards(ids)
         names = [(p.primary_image(), p.stockrecords.all()[0].partner.name) for p in cards.values()]
     assert len(names) == 10
+
+
+def test_facet_counts_are_kept_until_the_catalogue_changes(client, monkeypatch):
+    counted = []
+    count_facets = browse.count_facets
+    monkeypatch.setattr(browse, "count_facets", lambda *args: counted.append(args) or count_facets(*args))
+
+    def cooperatives(**params):
+        return {f.value: f.count for f in _listing(client, **params)["facets"]["cooperative"]}
+
+    before = cooperatives(sort="price-asc")
+    # Another sort of the same listing reuses the counts; another filter has its own.
+    assert cooperatives(sort="newest") == before and len(counted) == 1
+    cooperatives(category="dieu-nhan")
+    assert len(counted) == 2
+    # A product taken off sale drops them.
+    product = Product.objects.filter(cooperative__partner__code="bugiamap", structure="standalone").first()
+    product.is_public = False
+    product.save()
+    assert cooperatives(sort="price-asc")["bugiamap"] == before["bugiamap"] - 1 and len(counted) == 3
