@@ -62,11 +62,16 @@ if REDIS_URL:
             "LOCATION": SESSION_REDIS_URL,
             "KEY_PREFIX": CACHE_KEY_PREFIX,
         },
+        # Per process, for sorl-thumbnail's lookups (see THUMBNAIL_CACHE).
+        "thumbnails": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "thumbnails"},
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
     SESSION_CACHE_ALIAS = "sessions"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "thumbnails": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "thumbnails"},
+    }
 # Rate-limit counters must be shared by every app server, so they count in the default cache
 # (Redis in production): guest order tracking does; so must any limiter added later
 # (django-ratelimit reads this setting).
@@ -407,6 +412,12 @@ HAYSTACK_CONNECTIONS = {"default": {"ENGINE": "haystack.backends.simple_backend.
 # The simple engine keeps no index, so there is nothing to update on save.
 HAYSTACK_SIGNAL_PROCESSOR = "haystack.signals.BaseSignalProcessor"
 THUMBNAIL_KVSTORE = "sorl.thumbnail.kvstores.cached_db_kvstore.KVStore"
+# Which thumbnail file a product image has at a size never changes, and a listing asks for 48 of
+# them: each app server remembers them in its own memory (no Redis round trip per card). The
+# database table stays the shared record; a deleted image's thumbnails may be remembered elsewhere
+# for THUMBNAIL_CACHE_TIMEOUT seconds at most.
+THUMBNAIL_CACHE = "thumbnails"
+THUMBNAIL_CACHE_TIMEOUT = 300
 
 # SEARCH
 # ------------------------------------------------------------------------------

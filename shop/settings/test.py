@@ -14,7 +14,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "thumbnails": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "thumbnails"},
+}
 # Whatever REDIS_URL or TASKS_BACKEND a developer's shell exports, tests stay in-process;
 # tests that need Redis or the task queue say so themselves.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
