@@ -108,3 +108,18 @@ def test_trace_slug_is_reserved_for_the_shop():
     from cms.models import reserved_slug
 
     assert reserved_slug("truy-xuat")
+
+
+def test_product_page_survives_an_upload_that_is_not_an_image(client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from oscar.core.loading import get_model
+
+    from tests.factories import create_product
+
+    product = create_product(title="Hạt điều ảnh hỏng")
+    get_model("catalogue", "ProductImage").objects.create(
+        product=product, original=SimpleUploadedFile("hong.jpg", b"not a picture", content_type="image/jpeg")
+    )
+    response = client.get(product.get_absolute_url())
+    assert response.status_code == 200
+    assert "Hạt điều ảnh hỏng" in response.content.decode()
