@@ -82,5 +82,6 @@ def test_search_box_and_oscar_search_lead_to_our_search(client):
 
 
 def test_search_makes_the_same_queries_for_many_results(client, django_assert_max_num_queries):
+    client.get("/search/", {"q": "dieu"})  # the first visit makes the social image's rendition
     with django_assert_max_num_queries(20):
         client.get("/search/", {"q": "dieu"})
