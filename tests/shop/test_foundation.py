@@ -183,3 +183,17 @@ def test_wagtail_admin_and_oscar_dashboard_link_to_each_other(admin_client):
     assert "/shop/dashboard/" in admin_home
     dashboard = admin_client.get("/shop/dashboard/").content.decode()
     assert 'href="/admin/"' in dashboard
+
+
+def test_env_example_documents_every_variable_the_settings_read():
+    import re
+
+    root = Path(__file__).resolve().parents[2]
+    read = set()
+    for module in ("base", "dev", "production"):
+        source = (root / "shop" / "settings" / f"{module}.py").read_text()
+        read |= set(re.findall(r'env(?:\.\w+)?\(\s*"([A-Z][A-Z0-9_]+)"', source))
+    assert {"SECRET_KEY", "DATABASE_URL", "REDIS_URL"} <= read, "the settings were read"
+    documented = set(re.findall(r"^#?\s*([A-Z][A-Z0-9_]+)=", (root / ".env.example").read_text(), re.M))
+    # OPENSEARCH_URL is SEARCH_URL's other name, documented on SEARCH_URL's line.
+    assert sorted(read - documented - {"OPENSEARCH_URL"}) == []
