@@ -289,8 +289,9 @@ AUDITLOG_STORE_JSON_CHANGES = True
 # Vietnamese is the default and has no URL prefix; English lives under /en/.
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
-# Our strings first; then our Vietnamese for the Oscar strings Oscar's own catalogue leaves empty.
-LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "shop" / "oscar_locale"]
+# Our strings first; then our Vietnamese for the Oscar strings Oscar's own catalogue leaves empty,
+# then for the Wagtail and wagtail-localize admin strings theirs leave empty (cms/wagtail_locale).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "shop" / "oscar_locale", BASE_DIR / "cms" / "wagtail_locale"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
