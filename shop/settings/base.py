@@ -363,6 +363,8 @@ WAGTAILADMIN_BASE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILIMAGES_FORMAT_CONVERSIONS = {"bmp": "webp", "jpeg": "webp", "png": "webp"}
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
+# Wagtail's login form with a translated label on the password field (shop.staff.forms).
+WAGTAILADMIN_USER_LOGIN_FORM = "shop.staff.forms.LoginForm"
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
 # Staff pages load nothing from third parties: no Gravatar (it would get a hash of every staff email
 # and fail offline), no release check from the browser (upgrades come through the pinned requirements).
