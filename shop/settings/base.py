@@ -297,8 +297,9 @@ AUDITLOG_STORE_JSON_CHANGES = True
 # Vietnamese is the default and has no URL prefix; English lives under /en/.
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
-# Our strings first; then our Vietnamese for the Oscar strings Oscar's own catalogue leaves empty.
-LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "shop" / "oscar_locale"]
+# Our strings first; then our Vietnamese for the Oscar strings Oscar's own catalogue leaves empty,
+# then for the Wagtail and wagtail-localize admin strings theirs leave empty (cms/wagtail_locale).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "shop" / "oscar_locale", BASE_DIR / "cms" / "wagtail_locale"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
@@ -370,6 +371,8 @@ WAGTAILADMIN_BASE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILIMAGES_FORMAT_CONVERSIONS = {"bmp": "webp", "jpeg": "webp", "png": "webp"}
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
+# Wagtail's login form with a translated label on the password field (shop.staff.forms).
+WAGTAILADMIN_USER_LOGIN_FORM = "shop.staff.forms.LoginForm"
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
 # Staff pages load nothing from third parties: no Gravatar (it would get a hash of every staff email
 # and fail offline), no release check from the browser (upgrades come through the pinned requirements).

@@ -1,15 +1,29 @@
-"""Forms of staff accounts: the two-factor code, and the platform admin's user form with the
-cooperative and role (which calls `catalog.scoping.assign`)."""
+"""Forms of staff accounts: the admin login, the two-factor code, and the platform admin's user form
+with the cooperative and role (which calls `catalog.scoping.assign`)."""
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms.auth import LoginForm as WagtailLoginForm
 from wagtail.users.forms import UserCreationForm, UserEditForm
 
 from catalog.models import Cooperative, CooperativeMembership
 from catalog.scoping import assign, unassign
 from shop.staff import twofactor
+
+
+class LoginForm(WagtailLoginForm):
+    """Wagtail's admin login with the password's label back (WAGTAILADMIN_USER_LOGIN_FORM).
+
+    Wagtail redeclares `password` without a label, so the page showed the field name, "Password", in
+    every language; Django's own label, which its catalogues translate ("Mật khẩu"), is restored.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["password"].label = AuthenticationForm.base_fields["password"].label
 
 
 class CodeForm(forms.Form):

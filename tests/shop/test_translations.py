@@ -1,5 +1,7 @@
-"""Message catalogues: English complete for our strings, Vietnamese complete for Oscar's gaps."""
+"""Message catalogues: English complete for our strings, Vietnamese complete for Oscar's and Wagtail's gaps."""
 
+import io
+import json
 import os
 import shutil
 import subprocess
@@ -9,6 +11,14 @@ from pathlib import Path
 import oscar
 import pytest
 from babel.messages.pofile import read_po
+from django.core.management import call_command
+from django.utils import translation
+
+from cms.management.commands.wagtail_translation_gaps import (
+    SAME_IN_VIETNAMESE,
+    source_messages,
+    untranslated_strings,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 # What makemessages reads: our apps and templates (the catalogues themselves are compared, not copied).
@@ -80,3 +90,65 @@ def test_storefront_pages_in_vietnamese_show_oscar_strings_translated(client):
     html = client.get("/shop/basket/").content.decode()
     assert "Your basket is empty" not in html
     assert "Giỏ hàng" in html
+
+
+@pytest.mark.parametrize("domain", ["django", "djangojs"])
+def test_vietnamese_supplement_covers_every_string_wagtail_leaves_untranslated(domain):
+    """Every msgid of Wagtail's and wagtail-localize's English catalogues reads Vietnamese in the admin.
+
+    "Translated" is what a request gets: Django's, Oscar's, Wagtail's and our catalogues merged
+    (cms/wagtail_locale fills the rest). `manage.py wagtail_translation_gaps` prints what fails here.
+    """
+    assert len(source_messages(domain)) > (1500 if domain == "django" else 100), "found the English catalogues"
+    gaps = [m.msgid for m in untranslated_strings("vi", domain)]
+    assert gaps == [], f"{len(gaps)} Wagtail {domain} strings still in English: {gaps[:10]}"
+
+
+def test_strings_allowed_to_stay_english_are_wagtail_strings_that_vietnamese_writes_the_same():
+    """The allowlist holds no stale entry: each is a Wagtail msgid whose effective translation is itself."""
+    msgids = {m.msgid for domain in ("django", "djangojs") for m in source_messages(domain)}
+    assert SAME_IN_VIETNAMESE <= msgids
+    with translation.override("vi"):
+        translated = {s for s in SAME_IN_VIETNAMESE if translation.gettext(s) != s}
+    assert translated == set(), "translated now: drop them from SAME_IN_VIETNAMESE"
+
+
+@pytest.mark.parametrize("domain", ["django", "djangojs"])
+def test_gaps_command_prints_a_po_file_to_translate(domain):
+    """Nothing to do for Vietnamese; for English (where every msgid is its own text) everything, ready to fill."""
+    out = io.StringIO()
+    call_command("wagtail_translation_gaps", "--domain", domain, stdout=out, verbosity=0)
+    assert [m.id for m in read_po(io.BytesIO(out.getvalue().encode()), locale="vi") if m.id] == []
+
+    out = io.StringIO()
+    call_command("wagtail_translation_gaps", "--domain", domain, "--language", "en", stdout=out, verbosity=0)
+    catalog = read_po(io.BytesIO(out.getvalue().encode()), locale="en")
+    messages = {m.id if isinstance(m.id, str) else m.id[0]: m for m in catalog if m.id}
+    assert len(messages) > (1500 if domain == "django" else 80)
+    assert all(_missing(m) for m in messages.values()), "every msgstr is left empty"
+    example = messages["Sign in" if domain == "django" else "%(num)s error"]
+    assert example.locations and example.locations[0][0].startswith("wagtail/admin/")
+    if domain == "djangojs":
+        assert example.id == ("%(num)s error", "%(num)s errors") and "python-format" in example.flags
+
+
+@pytest.mark.django_db
+def test_admin_login_page_in_vietnamese(client):
+    html = client.get("/admin/login/").content.decode()
+    for vietnamese in ("Đăng nhập", "Mật khẩu", "Ghi nhớ đăng nhập", "Quên mật khẩu?", "Tên đăng nhập của bạn"):
+        assert vietnamese in html
+    for english in ("Sign in", "Password", "Remember me", "Forgotten password?", "Enter your"):
+        assert english not in html
+
+
+@pytest.mark.django_db
+def test_admin_login_refusal_in_vietnamese(client):
+    html = client.post("/admin/login/", {"username": "nobody", "password": "wrong"}).content.decode()
+    assert "Tên đăng nhập hoặc mật khẩu không đúng. Vui lòng thử lại." in html
+    assert "didn&#x27;t match" not in html and "didn't match" not in html
+
+
+def test_admin_javascript_catalogue_serves_the_vietnamese_supplement(client):
+    """The admin's scripts read their strings from /admin/jsi18n/, to which Django adds LOCALE_PATHS."""
+    script = client.get("/admin/jsi18n/").content.decode()
+    assert f'"Collapse all": {json.dumps("Thu gọn tất cả")}' in script
