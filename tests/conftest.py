@@ -100,6 +100,50 @@ def _default_language():
     translation.activate(settings.LANGUAGE_CODE)
 
 
+# THE DEMO'S COOPERATIVES AND THEIR ACCOUNTS
+# ------------------------------------------------------------------------------
+@pytest.fixture
+def bgm():
+    """HTX Nông nghiệp Bù Gia Mập (the demo account `bugiamap` is its staff)."""
+    from catalog.models import Cooperative
+
+    return Cooperative.objects.get(partner__code="bugiamap")
+
+
+@pytest.fixture
+def hcdn():
+    """HTX Nông nghiệp hữu cơ Đồng Nai (the demo account `huucodongnai` is its manager)."""
+    from catalog.models import Cooperative
+
+    return Cooperative.objects.get(partner__code="huucodongnai")
+
+
+@pytest.fixture
+def clerk(django_user_model):
+    """Bù Gia Mập's staff account ("Nhân viên HTX")."""
+    return django_user_model.objects.get(username="bugiamap")
+
+
+@pytest.fixture
+def manager(django_user_model):
+    """Đồng Nai's manager account ("Quản lý HTX")."""
+    return django_user_model.objects.get(username="huucodongnai")
+
+
+@pytest.fixture
+def clerk_client(client, clerk):
+    """The test client signed in as Bù Gia Mập's staff account."""
+    client.force_login(clerk)
+    return client
+
+
+@pytest.fixture
+def manager_client(client, manager):
+    """The test client signed in as Đồng Nai's manager account."""
+    client.force_login(manager)
+    return client
+
+
 @pytest.fixture
 def vi(settings):
     """Activate Vietnamese for code that formats outside a request."""

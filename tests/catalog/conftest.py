@@ -12,21 +12,11 @@ from PIL import Image
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 
-from catalog.models import Certification, Cooperative, Lot, RawMaterialZone, TraceEvent
+from catalog.models import Certification, Lot, RawMaterialZone, TraceEvent
 
 Product = get_model("catalogue", "Product")
 ProductClass = get_model("catalogue", "ProductClass")
 VN = timezone.get_fixed_timezone(7 * 60)
-
-
-@pytest.fixture
-def bgm():
-    return Cooperative.objects.get(partner__code="bugiamap")
-
-
-@pytest.fixture
-def hcdn():
-    return Cooperative.objects.get(partner__code="huucodongnai")
 
 
 @pytest.fixture

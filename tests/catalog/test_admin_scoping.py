@@ -25,18 +25,6 @@ SNIPPETS = {
 }
 
 
-@pytest.fixture
-def manager_client(client):
-    client.force_login(User.objects.get(username="huucodongnai"))
-    return client
-
-
-@pytest.fixture
-def clerk_client(client):
-    client.force_login(User.objects.get(username="bugiamap"))
-    return client
-
-
 @pytest.mark.parametrize("model", SNIPPETS)
 @pytest.mark.parametrize("action", ["edit", "delete", "copy", "history", "history-results", "usage"])
 def test_the_other_cooperatives_object_is_not_found(manager_client, bgm, hcdn, model, action):

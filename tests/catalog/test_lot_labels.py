@@ -14,11 +14,6 @@ User = get_user_model()
 
 
 @pytest.fixture
-def clerk():
-    return User.objects.get(username="bugiamap")
-
-
-@pytest.fixture
 def other_manager():
     return User.objects.get(username="huucodongnai")
 

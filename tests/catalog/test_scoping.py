@@ -25,16 +25,6 @@ Product = get_model("catalogue", "Product")
 SCOPED_MODELS = [Cooperative, CooperativeFigure, RawMaterialZone, Certification, OcopRating, Lot, TraceEvent, Product]
 
 
-@pytest.fixture
-def clerk():
-    return User.objects.get(username="bugiamap")
-
-
-@pytest.fixture
-def manager():
-    return User.objects.get(username="huucodongnai")
-
-
 def test_seed_demo_makes_each_demo_account_a_member_of_its_cooperative(clerk, manager, bgm, hcdn):
     assert (clerk.cooperative_membership.cooperative, clerk.cooperative_membership.role) == (bgm, "staff")
     assert (manager.cooperative_membership.cooperative, manager.cooperative_membership.role) == (hcdn, "manager")

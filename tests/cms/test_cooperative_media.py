@@ -19,7 +19,7 @@ from wagtail.models import Collection
 from wagtail.permissions import policy_registry
 
 from catalog import scoping
-from catalog.models import Cooperative, Lot, TraceEvent
+from catalog.models import Lot, TraceEvent
 from cms.models import CooperativePage, HomePage
 
 pytestmark = pytest.mark.django_db
@@ -27,26 +27,6 @@ pytestmark = pytest.mark.django_db
 User = get_user_model()
 Image = get_image_model()
 Document = get_document_model()
-
-
-@pytest.fixture
-def bgm():
-    return Cooperative.objects.get(partner__code="bugiamap")
-
-
-@pytest.fixture
-def hcdn():
-    return Cooperative.objects.get(partner__code="huucodongnai")
-
-
-@pytest.fixture
-def manager():
-    return User.objects.get(username="huucodongnai")
-
-
-@pytest.fixture
-def clerk():
-    return User.objects.get(username="bugiamap")
 
 
 def jpeg(name="vuon.jpg"):

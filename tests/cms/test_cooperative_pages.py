@@ -23,26 +23,6 @@ pytestmark = pytest.mark.django_db
 User = get_user_model()
 
 
-@pytest.fixture
-def bgm():
-    return Cooperative.objects.get(partner__code="bugiamap")
-
-
-@pytest.fixture
-def hcdn():
-    return Cooperative.objects.get(partner__code="huucodongnai")
-
-
-@pytest.fixture
-def manager():
-    return User.objects.get(username="huucodongnai")
-
-
-@pytest.fixture
-def clerk():
-    return User.objects.get(username="bugiamap")
-
-
 def coop_page(code, language="vi"):
     return CooperativePage.objects.get(partner__code=code, locale__language_code=language)
 

@@ -25,16 +25,6 @@ Cooperative = get_model("catalogue", "Cooperative")
 
 
 @pytest.fixture
-def bgm():
-    return Cooperative.objects.get(partner__code="bugiamap")
-
-
-@pytest.fixture
-def hcdn():
-    return Cooperative.objects.get(partner__code="huucodongnai")
-
-
-@pytest.fixture
 def mixed_order(bgm, hcdn):
     """One order, one line from each cooperative."""
     basket = Basket.objects.create()
@@ -47,13 +37,6 @@ def mixed_order(bgm, hcdn):
     order = create_order(basket=basket)
     assert {line.partner for line in order.lines.all()} == {bgm.partner, hcdn.partner}
     return order
-
-
-@pytest.fixture
-def manager_client(client):
-    """The manager of HTX hữu cơ Đồng Nai."""
-    client.force_login(User.objects.get(username="huucodongnai"))
-    return client
 
 
 def own_and_other_line(order, cooperative):

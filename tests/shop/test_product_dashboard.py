@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from oscar.core.loading import get_model
 
-from catalog.models import Certification, Cooperative, OcopRating, RawMaterialZone
+from catalog.models import Certification, OcopRating, RawMaterialZone
 from tests.shop.product_forms import page_data, stock_row, variant_row
 
 pytestmark = pytest.mark.django_db
@@ -24,30 +24,6 @@ ProductClass = get_model("catalogue", "ProductClass")
 Category = get_model("catalogue", "Category")
 ProductCategory = get_model("catalogue", "ProductCategory")
 StockRecord = get_model("partner", "StockRecord")
-
-
-@pytest.fixture
-def bgm():
-    return Cooperative.objects.get(partner__code="bugiamap")
-
-
-@pytest.fixture
-def hcdn():
-    return Cooperative.objects.get(partner__code="huucodongnai")
-
-
-@pytest.fixture
-def manager_client(client):
-    """The manager of HTX hữu cơ Đồng Nai."""
-    client.force_login(User.objects.get(username="huucodongnai"))
-    return client
-
-
-@pytest.fixture
-def clerk_client(client):
-    """A staff member (not a manager) of HTX Bù Gia Mập."""
-    client.force_login(User.objects.get(username="bugiamap"))
-    return client
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from oscar.core.loading import get_model
 
-from catalog.models import Cooperative
 from shop.dashboard.catalogue.resources import COLUMN_NAMES
 
 pytestmark = pytest.mark.django_db
@@ -28,22 +27,6 @@ StockRecord = get_model("partner", "StockRecord")
 IMPORT_URL = "/shop/dashboard/catalogue/products/import/"
 CONFIRM_URL = "/shop/dashboard/catalogue/products/import/confirm/"
 EXPORT_URL = "/shop/dashboard/catalogue/products/export/"
-
-
-@pytest.fixture
-def bgm():
-    return Cooperative.objects.get(partner__code="bugiamap")
-
-
-@pytest.fixture
-def hcdn():
-    return Cooperative.objects.get(partner__code="huucodongnai")
-
-
-@pytest.fixture
-def manager_client(client):
-    client.force_login(User.objects.get(username="huucodongnai"))
-    return client
 
 
 def snapshot():

@@ -87,16 +87,6 @@ def form_data(context, form_name="form", formsets=()):
 
 
 @pytest.fixture
-def bgm():
-    return Cooperative.objects.get(partner__code="bugiamap")
-
-
-@pytest.fixture
-def clerk():
-    return User.objects.get(username="bugiamap")
-
-
-@pytest.fixture
 def admin_user():
     return User.objects.get(username="admin")
 

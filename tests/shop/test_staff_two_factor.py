@@ -35,11 +35,6 @@ def admin_user():
     )
 
 
-@pytest.fixture
-def clerk():
-    return User.objects.get(username="bugiamap")
-
-
 def enrol(client, user, at=START):
     """Turn two-factor on through the settings pages; returns (device, recovery codes)."""
     client.force_login(user)

@@ -11,7 +11,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from oscar.core.loading import get_model
 
-from catalog.models import Cooperative, CooperativeMembership, Lot
+from catalog.models import CooperativeMembership, Lot
 from catalog.scoping import ROLE_GROUPS
 
 pytestmark = pytest.mark.django_db
@@ -19,16 +19,6 @@ pytestmark = pytest.mark.django_db
 User = get_user_model()
 StockRecord = get_model("partner", "StockRecord")
 Role = CooperativeMembership.Role
-
-
-@pytest.fixture
-def bgm():
-    return Cooperative.objects.get(partner__code="bugiamap")
-
-
-@pytest.fixture
-def hcdn():
-    return Cooperative.objects.get(partner__code="huucodongnai")
 
 
 def new_user(**extra):
