@@ -407,7 +407,11 @@ def main():
             OUT / "gunicorn-uncached.log",
         )
         wait_healthy(port_uncached, args.workers, uncached)
-        for path in paths["products"] + ["/shop/catalogue/", "/shop/catalogue/?page=200"]:
+        for path in paths["products"] + [
+            "/shop/catalogue/",
+            "/shop/catalogue/?page=200",
+            "/shop/catalogue/?sort=price-asc",
+        ]:
             hammer(port_uncached, [path], 1, 0.5, {})  # warm each worker's caches once
         results["uncached"] = {
             "product_4_clients": hammer(
@@ -415,7 +419,7 @@ def main():
             ),
             "listing_10000_4_clients": hammer(
                 port_uncached,
-                ["/shop/catalogue/", "/shop/catalogue/?page=200", "/shop/catalogue/?sort_by=price-asc"],
+                ["/shop/catalogue/", "/shop/catalogue/?page=200", "/shop/catalogue/?sort=price-asc"],
                 4,
                 MEASURE_SECONDS,
                 {"Accept-Encoding": "br"},

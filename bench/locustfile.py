@@ -70,7 +70,7 @@ class Shopper(HttpUser):
 
     @task(8)
     def listing(self):
-        page = random.choice(["", "?page=2", "?sort_by=price-asc", "?cooperative=bugiamap"])
+        page = random.choice(["", "?page=2", "?sort=price-asc", "?cooperative=bugiamap"])
         self.client.get("/shop/catalogue/" + page, name="listing")
 
     @task(8)
