@@ -1,8 +1,9 @@
 """Catalogue browsing straight from the database: filters, facet counts, sorting, pages.
 
-A plain listing makes a fixed number of queries whatever the catalogue size: one count, one
-page of products with their lowest stock record price annotated, one prefetch each for images
-and stock records, and one grouped query per facet. No search engine round trip.
+A plain listing makes a fixed number of queries whatever the catalogue size: one count, one page
+of ids, then that page's products with their lowest stock record price annotated and one prefetch
+each for images and stock records (none of the three for cards already rendered, `product_cards`),
+and one grouped query per facet (kept in the cache, `cached_facets`). No search engine round trip.
 
 The same functions serve Wagtail's collection pages (a saved set of filters) and the product
 blocks in pages (`products_for_cards`).
@@ -236,8 +237,13 @@ def sample_product_ids(n=4) -> list[int]:
     return list(Product.objects.browsable().order_by("pk").values_list("pk", flat=True)[:n])
 
 
-def listing(base, data, page_number, per_page, *, facets_for=None):
+def listing(base, data, page_number, per_page, *, facets_for=None, cards=False):
     """The page of products and the facets for `data`, over the `base` queryset.
+
+    The page's ids come first, in order, and only those rows are then fetched with their price,
+    images and stock, so a page deep in the catalogue does not work out the price of every row
+    before it. With `cards`, the page holds the rendered cards (`product_cards`) instead of products;
+    either way `page.ids` are the products' ids, in order.
 
     Each facet is counted over the other filters, so choosing a cooperative still shows how many
     products the other cooperative has. `facets_for` names the listing (e.g. "catalogue" or
@@ -248,10 +254,47 @@ def listing(base, data, page_number, per_page, *, facets_for=None):
 
     filtered = apply_filters(base, data)
     ordering = SORTS.get(data.get("sort") or "relevance")
-    paginator = Paginator(for_cards(filtered.order_by(*ordering)), per_page)
+    paginator = Paginator(filtered.order_by(*ordering).values_list("pk", flat=True), per_page)
     page = paginator.page(page_number or 1)
+    page.ids = ids = list(page.object_list)
+    if cards:
+        page.object_list = product_cards(ids)
+    else:
+        found = products_for_cards(ids)
+        page.object_list = [found[pk] for pk in ids if pk in found]
     facets = None if facets_for is None else cached_facets(base, data, facets_for)
     return page, paginator, facets
+
+
+CARD_TEMPLATE = "includes/product_card.html"
+
+
+def product_cards(ids, heading_level=None) -> list:
+    """The rendered card (`includes/product_card.html`) of each product in `ids`, in order.
+
+    A card is the same for every visitor, so each is kept under the page cache's version (cms.cache:
+    a product, price, stock or image change drops them all), per product and language; one cache
+    round trip for the page, and only the cards not kept are fetched (in bulk) and rendered.
+    """
+    from django.template.loader import render_to_string
+    from django.utils.safestring import mark_safe
+
+    from cms.cache import versioned_get_many, versioned_set_many
+
+    prefix = f"card:{get_language()}:{heading_level or ''}:"
+    version, kept = versioned_get_many([f"{prefix}{pk}" for pk in ids])
+    missing = [pk for pk in ids if f"{prefix}{pk}" not in kept]
+    made = {}
+    if missing:
+        products = products_for_cards(missing)
+        for pk in missing:
+            if pk in products:
+                made[f"{prefix}{pk}"] = render_to_string(
+                    CARD_TEMPLATE, {"product": products[pk], "heading_level": heading_level}
+                )
+        versioned_set_many(made, version)
+    kept.update(made)
+    return [mark_safe(kept[key]) for key in (f"{prefix}{pk}" for pk in ids) if key in kept]
 
 
 def count_facets(base, data) -> dict:

@@ -20,6 +20,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import strip_tags
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -598,6 +599,19 @@ class Product(AbstractProduct):
         RawMaterialZone, blank=True, related_name="products", verbose_name=_("Vùng nguyên liệu")
     )
 
+    class Meta(AbstractProduct.Meta):
+        indexes = [
+            # The catalogue's default order (catalog.browse.SORTS["relevance"]) over what it lists:
+            # a page deep in 10,000 products reads the index instead of sorting them all.
+            models.Index(
+                models.F("priority").desc(),
+                models.F("date_created").desc(),
+                "id",
+                condition=models.Q(is_public=True, parent__isnull=True),
+                name="product_browse_order_idx",
+            ),
+        ]
+
     objects = ProductQuerySet.as_manager()
 
     def _in_english(self) -> bool:
@@ -618,6 +632,17 @@ class Product(AbstractProduct):
         if not self.description and self.is_child and self.parent_id:
             return self.parent.get_description()
         return self.description
+
+    def get_meta_title(self):
+        # Oscar's meta title (and description below) is the Vietnamese one typed in the dashboard.
+        if self._in_english() and not self.meta_title:
+            return self.get_title()
+        return super().get_meta_title()
+
+    def get_meta_description(self):
+        if self._in_english() and not self.meta_description:
+            return strip_tags(self.get_description() or "")
+        return super().get_meta_description()
 
     def clean(self):
         super().clean()

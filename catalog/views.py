@@ -3,12 +3,14 @@
 from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from oscar.apps.catalogue.views import ProductDetailView as CoreProductDetailView
 from oscar.core.loading import get_model
 
 from catalog import browse, jsonld, trace
+from cms import cache as page_cache
 
 Category = get_model("catalogue", "Category")
 Product = get_model("catalogue", "Product")
@@ -24,13 +26,19 @@ class ProductDetailView(CoreProductDetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        product_trace = trace.product_trace(self.object)
-        purchase_info = (
-            self.request.strategy.fetch_for_product(self.object) if hasattr(self.request, "strategy") else None
-        )
-        context["trace"] = product_trace
-        context["product_jsonld"] = jsonld.script_tag(
-            jsonld.product_jsonld(self.request, self.object, product_trace, purchase_info)
+        product, request = self.object, self.request
+        # Both are worked out only when a fragment that shows them is not in the cache.
+        product_trace = SimpleLazyObject(lambda: trace.product_trace(product))
+
+        def product_jsonld():
+            purchase_info = request.strategy.fetch_for_product(product) if hasattr(request, "strategy") else None
+            return jsonld.script_tag(jsonld.product_jsonld(request, product, product_trace, purchase_info))
+
+        context.update(
+            trace=product_trace,
+            product_jsonld=product_jsonld,
+            fragment_version=page_cache.current_version(),
+            fragment_seconds=page_cache.seconds(),
         )
         return context
 
@@ -58,7 +66,12 @@ class CatalogueView(TemplateView):
         base = browse.browsable_products(self.get_categories())
         try:
             page, paginator, facets = browse.listing(
-                base, data, self.request.GET.get("page"), self.paginate_by, facets_for=self.get_listing_name()
+                base,
+                data,
+                self.request.GET.get("page"),
+                self.paginate_by,
+                facets_for=self.get_listing_name(),
+                cards=True,
             )
         except (EmptyPage, PageNotAnInteger):
             raise Http404(_("Trang không tồn tại.")) from None
@@ -67,7 +80,8 @@ class CatalogueView(TemplateView):
         context.update(
             form=form,
             summary=self.get_summary(),
-            products=page.object_list,
+            cards=page.object_list,
+            product_ids=page.ids,
             page_obj=page,
             paginator=paginator,
             facets=facets,

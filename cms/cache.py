@@ -161,6 +161,25 @@ def versioned_set(key, value, version, timeout=None) -> None:
         _remember(key, version, value)
 
 
+def versioned_get_many(keys) -> tuple[int, dict]:
+    """(current version, {key: value} of those stored for that version), in one cache round trip."""
+    found = cache.get_many([VERSION_KEY, *keys])
+    version = found.pop(VERSION_KEY, None)
+    if version is None:
+        version = current_version()
+    return version, {
+        key: stored["value"]
+        for key, stored in found.items()
+        if isinstance(stored, dict) and stored.get("version") == version
+    }
+
+
+def versioned_set_many(values: dict, version) -> None:
+    """Store each {key: value} for `version` (see versioned_get_many), in one round trip."""
+    if values:
+        cache.set_many({key: {"version": version, "value": value} for key, value in values.items()}, seconds())
+
+
 class AnonymousPageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response

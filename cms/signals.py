@@ -13,8 +13,8 @@ from cms import cache, renditions, search
 # Saving an image with only other fields changed (title, tags...) needs no new renditions.
 RENDITION_FIELDS = {"file", "focal_point_x", "focal_point_y", "focal_point_width", "focal_point_height"}
 
-# Changes in these apps can alter what a cached page shows (prices, stock, products, certificates).
-CACHE_APPS = {"catalogue", "partner"}
+# Changes in these apps can alter what a cached page shows (prices, stock, products, certificates, reviews).
+CACHE_APPS = {"catalogue", "partner", "reviews"}
 
 
 def shows_on_pages(sender) -> bool:

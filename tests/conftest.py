@@ -78,7 +78,7 @@ def fresh_cache():
 
     from cms.cache import forget_local
 
-    for alias in ("default", "thumbnails"):
+    for alias in ("default", "thumbnails", "fragments"):
         caches[alias].clear()
     forget_local()
     yield

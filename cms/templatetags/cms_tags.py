@@ -166,10 +166,13 @@ def page_meta(context):
             meta["description"] = context.get("meta_description") or ""
 
     meta["description"] = Truncator(" ".join((meta["description"] or "").split())).chars(200)
-    if image is None and meta["image"] is None:
-        image = _default_social_image(request)
     if image is not None:
         meta["image"] = _rendition(image, request)
+    elif meta["image"] is None:
+        # The site's default picture: the same on every page that has none of its own, so cached.
+        meta["image"] = _chrome_cached(request, "social_image", lambda: {"image": _default_social_rendition(request)})[
+            "image"
+        ]
 
     path = request.path if request else "/"
     number = request.GET.get("page") if request else None
@@ -216,13 +219,14 @@ def _rendition(image, request):
     }
 
 
-def _default_social_image(request):
+def _default_social_rendition(request):
     from cms.models import FooterSettings
 
     if request is None:
         return None
     footer = FooterSettings.for_request(request)
-    return footer.default_social_image if footer else None
+    image = footer.default_social_image if footer else None
+    return _rendition(image, request) if image is not None else None
 
 
 def _product_image(product, request):

@@ -6,6 +6,7 @@ New models go above the trailing import so Oscar's loader picks ours first.
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import F
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +22,10 @@ def validate_whole_dong(value):
 
 
 class StockRecord(AbstractStockRecord):
+    class Meta(AbstractStockRecord.Meta):
+        # A product's lowest price (catalog.browse, for cards and the price sort) from the index alone.
+        indexes = [models.Index("product", "price", name="stockrecord_product_price_idx")]
+
     def clean(self):
         super().clean()
         validate_whole_dong(self.price)

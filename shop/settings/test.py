@@ -3,7 +3,7 @@
 import tempfile
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import FRAGMENT_CACHE, env
 
 DEBUG = False
 SECRET_KEY = "test-only-key"
@@ -17,6 +17,7 @@ STORAGES = {
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "thumbnails": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "thumbnails"},
+    "fragments": FRAGMENT_CACHE,
 }
 # Whatever REDIS_URL or TASKS_BACKEND a developer's shell exports, tests stay in-process;
 # tests that need Redis or the task queue say so themselves.

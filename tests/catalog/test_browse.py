@@ -15,7 +15,11 @@ Cooperative = get_model("catalogue", "Cooperative")
 
 
 def _listing(client, **params):
-    return client.get("/shop/catalogue/", params).context
+    """The listing's context, with "products" the page's products in the order shown."""
+    context = client.get("/shop/catalogue/", params).context
+    found = browse.products_for_cards(context["product_ids"])
+    assert len(context["cards"]) == len(context["product_ids"])
+    return {"facets": context["facets"], "products": [found[pk] for pk in context["product_ids"]]}
 
 
 def test_category_filter_and_facet_counts(client):

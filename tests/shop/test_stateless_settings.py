@@ -13,7 +13,7 @@ PRODUCTION = {"SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "shop.example.org", "DATA
 
 def test_without_redis_everything_stays_in_the_process():
     found = settings_from_environment(["CACHES", "SESSION_ENGINE", "TASKS"])
-    assert list(found["CACHES"]) == ["default", "thumbnails"]
+    assert list(found["CACHES"]) == ["default", "thumbnails", "fragments"]
     assert all(cache["BACKEND"].endswith("LocMemCache") for cache in found["CACHES"].values())
     assert found["SESSION_ENGINE"] == "django.contrib.sessions.backends.db"
     assert found["TASKS"]["default"]["BACKEND"] == "django_tasks.backends.immediate.ImmediateBackend"
