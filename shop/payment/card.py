@@ -238,9 +238,13 @@ def reconcile_attempt(attempt, cancel_unfinished=False, request=None):
     attempt.refresh_from_db()
     if attempt.order_id:
         return decided or Result("placed", order=attempt.order)
-    if not attempt.intents.filter(outcome=Outcome.PENDING).exists() and attempt.state in (
-        State.PROCESSING,
-        State.REQUIRES_ACTION,
+    # A request that has just claimed the attempt (PROCESSING, not stale) may not have created its
+    # intent yet: releasing it then would let a second submit claim it and charge again.
+    in_flight = attempt.state == State.PROCESSING and not is_stale(attempt)
+    if (
+        not in_flight
+        and attempt.state in (State.PROCESSING, State.REQUIRES_ACTION)
+        and not attempt.intents.filter(outcome=Outcome.PENDING).exists()
     ):
         placement.release(attempt, State.CANCELLED if cancel_unfinished else State.FAILED)
     return decided

@@ -116,3 +116,25 @@ def test_intent_that_does_not_match_our_record_is_refunded_not_placed(waiting_3d
     assert card.place_order_for_intent(intent_id) is None
     assert StripePayment.objects.get(intent_id=intent_id).refund_reason.startswith("mismatch: amount")
     assert refunded_at_stripe(intent_id) == attempt.amount
+
+
+def test_an_attempt_another_request_has_just_claimed_is_not_released(waiting_3ds):
+    """A double click: one request has claimed the attempt and not yet created its intent when the
+    other settles what is left. Releasing it then let the second claim it too and charge again."""
+    attempt, intent_id, bgm = waiting_3ds
+    StripePayment.objects.filter(intent_id=intent_id).update(outcome=StripePayment.Outcome.CANCELLED)
+    claimed_at = timezone.now()
+    PaymentAttempt.objects.filter(pk=attempt.pk).update(
+        state=PaymentAttempt.State.PROCESSING, processing_since=claimed_at
+    )
+    card.reconcile_attempt(attempt, cancel_unfinished=True)
+    attempt.refresh_from_db()
+    assert attempt.state == PaymentAttempt.State.PROCESSING and stock_of(bgm) == (3, 1)
+
+    # The same claim left behind by a crashed request is released once it is stale.
+    PaymentAttempt.objects.filter(pk=attempt.pk).update(
+        processing_since=claimed_at - timedelta(seconds=card.STALE_PROCESSING_SECONDS + 1)
+    )
+    card.reconcile_attempt(attempt, cancel_unfinished=True)
+    attempt.refresh_from_db()
+    assert attempt.state == PaymentAttempt.State.CANCELLED and stock_of(bgm) == (3, 0)
