@@ -56,13 +56,13 @@ def logged_in(username):
 
 
 @pytest.fixture
-def a():
-    return Cooperative.objects.get(partner__code="huucodongnai")
+def a(hcdn):
+    return hcdn
 
 
 @pytest.fixture
-def b():
-    return Cooperative.objects.get(partner__code="bugiamap")
+def b(bgm):
+    return bgm
 
 
 @pytest.fixture
