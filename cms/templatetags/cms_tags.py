@@ -170,9 +170,8 @@ def page_meta(context):
         meta["image"] = _rendition(image, request)
     elif meta["image"] is None:
         # The site's default picture: the same on every page that has none of its own, so cached.
-        meta["image"] = _chrome_cached(request, "social_image", lambda: {"image": _default_social_rendition(request)})[
-            "image"
-        ]
+        default = _chrome_cached(request, "social_image", lambda: {"image": _default_social_rendition(request)})
+        meta["image"] = default["image"]
 
     path = request.path if request else "/"
     number = request.GET.get("page") if request else None
