@@ -428,9 +428,13 @@ def test_shipped_is_not_set_by_hand(a_client, mixed):
 def test_an_unpaid_transfer_order_is_not_shipped(client, a_client, products):
     order = buy(client, [(products[0], 1)], method="bank_transfer")
     assert order.status == statuses.AWAITING_PAYMENT
-    response = ship(a_client, order, [order.lines.get()])
+    response = ship(a_client, order, [order.lines.get()], tracking="GHNKEEP42")
     assert any("chờ chuyển khoản" in m for m in flash(response))
     assert not ShippingEvent.objects.filter(order=order).exists()
+    # Refused by the order's rules, not the form: the page is shown again with what was typed.
+    assert response.redirect_chain == []
+    assert 'value="GHNKEEP42"' in response.content.decode()
+    assert response.context["shipment_form"]["carrier"].value() == Carrier.GHN
 
 
 def test_an_order_of_one_cooperative_follows_its_line_with_one_email(

@@ -244,9 +244,13 @@ class OrderDetailView(oscar_views.OrderDetailView):
                 order, event_type, list(lines), quantities, **form.handler_kwargs()
             )
         except (order_exceptions.InvalidShippingEvent, order_exceptions.InvalidStatus) as exc:
+            # Refused by the order's rules (a line not ready, an order awaiting payment...): nothing
+            # was saved, and the page comes back with what was typed.
             messages.error(request, _("Chưa ghi được sự kiện giao hàng: %(error)s") % {"error": exc})
+            return self.redisplay(request)
         except PaymentError as exc:
             messages.error(request, _("Chưa ghi được sự kiện giao hàng do lỗi thanh toán: %(error)s") % {"error": exc})
+            return self.redisplay(request)
         else:
             messages.success(
                 request,
