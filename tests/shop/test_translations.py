@@ -86,6 +86,13 @@ def test_vietnamese_supplement_covers_every_string_oscar_leaves_untranslated():
 
 
 @pytest.mark.django_db
+def test_oscar_dashboard_menu_names_the_orders_section_plainly(admin_client):
+    """Oscar's catalogue says "Cam kết thực hiện" (a commitment to perform) for "Fulfilment"."""
+    html = admin_client.get("/shop/dashboard/").content.decode()
+    assert "Xử lý đơn hàng" in html and "Cam kết thực hiện" not in html
+
+
+@pytest.mark.django_db
 def test_storefront_pages_in_vietnamese_show_oscar_strings_translated(client):
     html = client.get("/shop/basket/").content.decode()
     assert "Your basket is empty" not in html
