@@ -19,8 +19,9 @@ pytestmark = pytest.mark.django_db
 Product = get_model("catalogue", "Product")
 PRODUCT_PAGE_BUDGET = 12
 LISTING_BUDGET = 15
-# With the fragments kept: the product and its stock (the basket form), the view count; the count and
-# the page's ids (plus the site, for the header's links).
+# With the fragments kept (measured 6 and 4): the product with its images, stock and attributes, its
+# view count and the test client's recently viewed list; the listing's count and page of ids, and the
+# site and category list its header and filters read.
 PRODUCT_PAGE_WARM = 6
 LISTING_WARM = 5
 
