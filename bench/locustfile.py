@@ -128,9 +128,9 @@ class Shopper(HttpUser):
                 "checkout: email",
             )
             self._post("/shop/checkout/shipping-address/", PATHS["address"], "checkout: address")
-            response = self.client.get("/shop/checkout/shipping-method/", name="checkout: delivery")
+            response = self.client.get("/shop/checkout/shipping-method/", name="checkout: delivery options")
             if "method_code" in response.text:
-                self._post("/shop/checkout/shipping-method/", {"method_code": "standard"}, "checkout: delivery")
+                self._post("/shop/checkout/shipping-method/", {"method_code": "standard"}, "checkout: delivery chosen")
             self._post("/shop/checkout/payment-method/", {"method": method}, "checkout: payment method")
             preview = self.client.get("/shop/checkout/preview/", name="checkout: preview")
             found = EXPECTED_TOTAL.search(preview.text)
