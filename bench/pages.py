@@ -11,7 +11,6 @@ counts and run time are bounded.
 import argparse
 import http.client
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -20,15 +19,13 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.load import free_port, percentile, stop, wait_healthy  # noqa: E402
+
 PYTHON = sys.executable
 MAX_REQUESTS = 5000
 MAX_SECONDS = 120
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def environment(page_cache: bool) -> dict:
@@ -95,25 +92,6 @@ def load(port, path, requests, concurrency):
     return len(latencies) / elapsed, latencies, hits[0]
 
 
-def percentile(values, p):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
-
-
-def wait_until_ready(port, workers):
-    """Wait until the workers answer /healthz (the socket accepts before workers finish booting)."""
-    deadline = time.monotonic() + 120
-    answered = 0
-    while answered < workers * 2 and time.monotonic() < deadline:
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-            conn.request("GET", "/healthz")
-            answered += conn.getresponse().status == 200
-            conn.close()
-        except OSError:
-            time.sleep(0.3)
-
-
 def run(label, env, pages, args):
     port = free_port()
     server = subprocess.Popen(
@@ -135,7 +113,7 @@ def run(label, env, pages, args):
         stderr=subprocess.DEVNULL,
     )
     try:
-        wait_until_ready(port, args.workers)
+        wait_healthy(port, args.workers, server)
         rows = []
         for name, path in pages:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
@@ -156,12 +134,7 @@ def run(label, env, pages, args):
             )
         return rows
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop(server)
 
 
 def main():

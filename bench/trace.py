@@ -24,6 +24,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.load import free_port  # noqa: E402
+
 WORK = Path(os.environ.get("BENCH_DIR", "/tmp/htx-bench"))
 PYTHON = sys.executable
 
@@ -84,12 +88,6 @@ def count_queries(paths) -> dict:
             client.get(path)
         counts[path] = len(queries.captured_queries)
     return counts
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def start_server(env, port, workers, threads):
@@ -182,7 +180,6 @@ def main():
     env = environment()
     prepare(env)
     os.environ.update(env)
-    sys.path.insert(0, str(ROOT))
     import django
 
     django.setup()
