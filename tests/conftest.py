@@ -85,6 +85,17 @@ def fresh_cache():
 
 
 @pytest.fixture
+def page_cache(settings):
+    """The whole-page cache on (the test settings keep it off), from an empty cache and back to one."""
+    from django.core.cache import cache
+
+    settings.PAGE_CACHE_ENABLED = True
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
 def seeded_state(request):
     """Row counts and stock levels of the freshly seeded database (when the run has transactional tests)."""
     return request.config.stash.get(SEEDED, None)

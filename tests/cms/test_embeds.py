@@ -35,16 +35,6 @@ def rated():
     return rating.product
 
 
-@pytest.fixture
-def page_cache(settings):
-    from django.core.cache import cache
-
-    settings.PAGE_CACHE_ENABLED = True
-    cache.clear()
-    yield
-    cache.clear()
-
-
 def _html(response) -> str:
     assert response.status_code == 200, response.status_code
     return response.content.decode()

@@ -84,16 +84,6 @@ def test_catalogue_listing_queries_do_not_grow(client, many_products, no_page_ca
     assert few == many
 
 
-@pytest.fixture
-def page_cache(settings):
-    from django.core.cache import cache
-
-    settings.PAGE_CACHE_ENABLED = True
-    cache.clear()
-    yield
-    cache.clear()
-
-
 def test_anonymous_page_is_cached_and_invalidated_on_publish_and_price_change(client, page_cache):
     first = client.get("/qua-tet/")
     assert first["X-Page-Cache"] == "miss"

@@ -11,7 +11,6 @@ from html import unescape
 from unittest import mock
 
 import pytest
-from django.core.cache import cache
 from django.http import HttpRequest
 from django.test import Client
 from django.utils import timezone
@@ -335,14 +334,6 @@ def test_the_counter_is_one_row_per_fair_day_and_kind(fair):
 
 # THE PAGE CACHE
 # ------------------------------------------------------------------------------
-@pytest.fixture
-def page_cache(settings):
-    settings.PAGE_CACHE_ENABLED = True
-    cache.clear()
-    yield
-    cache.clear()
-
-
 def test_a_visitor_landing_with_the_code_on_a_cached_page_is_counted_and_remembered(page_cache, fair):
     url = f"{fair.url}?hoi_cho=HCM2026"
     first = Client().get(url)
