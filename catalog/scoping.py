@@ -26,6 +26,7 @@ from wagtail.models import (
     GroupCollectionPermission,
     GroupPagePermission,
     Page,
+    Task,
     Workflow,
     WorkflowPage,
     WorkflowTask,
@@ -97,6 +98,12 @@ def scope(queryset, user):
     model = queryset.model
     if issubclass(model, Page):
         return queryset.filter(_subtrees(cooperative_pages(cooperative)))
+    if issubclass(model, (Workflow, Task)):
+        # The cooperative's approval workflow (sync_cooperative) and its task.
+        own = CooperativeWorkspace.objects.filter(cooperative=cooperative).values("workflow")
+        if issubclass(model, Workflow):
+            return queryset.filter(pk__in=own)
+        return queryset.filter(workflow_tasks__workflow__in=own).distinct()
     fields = {field.name: field for field in model._meta.get_fields()}
     if "partner" in fields:
         # Oscar's partner-owned rows (stock records, order lines) belong to the cooperative's partner.

@@ -24,6 +24,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     # The code after the password (shop.staff), before Wagtail's admin wraps it in its own checks.
     path("admin/two-factor/verify/", include("shop.staff.urls")),
+    # Wagtail's workflow reports with their filters scoped to the user's cooperative (cms.reports).
+    path("admin/reports/", include("cms.reports")),
     path("admin/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
     path("documents/", include(wagtaildocs_urls)),

@@ -132,6 +132,19 @@ def test_staff_cannot_publish_they_submit_to_their_managers_who_publish(client, 
     assert page.title == "Bản nháp của nhân viên" and not page.has_unpublished_changes
 
 
+@pytest.mark.parametrize("report", ["workflow", "workflow_tasks"])
+def test_workflow_reports_offer_each_member_their_own_workflow_and_the_admin_all(
+    client, clerk, admin_user, bgm, hcdn, report
+):
+    own, other = (CooperativeWorkspace.objects.get(cooperative=c).workflow.name for c in (bgm, hcdn))
+    client.force_login(clerk)
+    html = client.get(f"/admin/reports/{report}/").content.decode()
+    assert own in html and other not in html
+    client.force_login(admin_user)
+    html = client.get(f"/admin/reports/{report}/").content.decode()
+    assert own in html and other in html
+
+
 def test_members_never_delete_or_move_their_cooperative_page(client, manager, admin_user):
     page = coop_page("huucodongnai")
     client.force_login(manager)

@@ -627,6 +627,10 @@ def a_media(model, b, title=""):
     return own.order_by("-pk").first()
 
 
+def workflow_name(cooperative_page):
+    return cooperative_page.partner.cooperative.workspace.workflow.name
+
+
 def chosen_link(image):
     return reverse("wagtailimages_chooser:chosen", args=[image.pk])
 
@@ -663,9 +667,16 @@ PAGE_AND_MEDIA_LISTS = {
         lambda b: [b.a_page.title],
         lambda b: [b.page.title, b.page_en.title],
     ),
-    "workflow report": OwnAndTheirs("/admin/reports/workflow/", lambda b: [], lambda b: [page_link(b.page)]),
+    # The filters' workflow list offers the user's own approval workflow only.
+    "workflow report": OwnAndTheirs(
+        "/admin/reports/workflow/",
+        lambda b: [workflow_name(b.a_page)],
+        lambda b: [page_link(b.page), workflow_name(b.page)],
+    ),
     "workflow tasks report": OwnAndTheirs(
-        "/admin/reports/workflow_tasks/", lambda b: [], lambda b: [page_link(b.page)]
+        "/admin/reports/workflow_tasks/",
+        lambda b: [workflow_name(b.a_page)],
+        lambda b: [page_link(b.page), workflow_name(b.page)],
     ),
     "site history": OwnAndTheirs("/admin/reports/site-history/", lambda b: [], lambda b: [page_link(b.page)]),
     "dashboard": OwnAndTheirs("/admin/", lambda b: [], lambda b: [page_link(b.page), b.page.title]),
